@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "weir/core/memory_size.h"
@@ -38,7 +39,8 @@ struct ConfigOption {
     }
 };
 
-/// Declares an option with a default: `inline const auto kParallelism = option<int32_t>("parallelism.default", 1, "...");`
+/// Declares an option with a default:
+/// `inline const auto kParallelism = option<int32_t>("parallelism.default", 1, "...");`
 template <class T>
 ConfigOption<T> option(std::string key, T defaultValue, std::string description) {
     return ConfigOption<T>{std::move(key), std::move(defaultValue), std::move(description), {}};

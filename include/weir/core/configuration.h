@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "weir/core/config_option.h"
@@ -20,14 +22,17 @@ public:
     Configuration() = default;
 
     /// Reads a Flink 2.x style config.yaml. Nested maps become dotted keys ("a: {b: 1}" -> a.b),
-    /// lists become "[x, y]"-style strings are kept as YAML flow text. Throws ConfigException
-    /// naming the file, line and column on a YAML syntax error.
+    /// scalars keep their text, lists are kept as YAML flow text ("[x, y]"), null values leave
+    /// the key unset. Throws ConfigException naming the file, line and column on a YAML syntax
+    /// error.
     static Configuration fromYamlFile(const std::string& path);
-    static Configuration fromYamlString(std::string_view yaml, const std::string& sourceName = "<string>");
+    static Configuration fromYamlString(std::string_view yaml,
+                                        const std::string& sourceName = "<string>");
 
     /// Reads `-D key=value`, `-Dkey=value`, `--parallelism N` / `-p N` (-> parallelism.default)
     /// from a command line. Arguments it does not know are returned in `remaining` (if given),
-    /// in order, argv[0] excluded. Throws ConfigException on `-D` without '='.
+    /// in order, argv[0] excluded. Throws ConfigException on `-D` without '=', and on a missing
+    /// or non-positive parallelism.
     static Configuration fromCommandLine(int argc, const char* const* argv,
                                          std::vector<std::string>* remaining = nullptr);
 
@@ -39,10 +44,15 @@ public:
     T get(const ConfigOption<T>& option) const;
     template <class T>
     std::optional<T> getOptional(const ConfigOption<T>& option) const;
+    /// The value is not used to deduce T, so `set(kInterval, 5s)` and `set(kName, "x")` work.
     template <class T>
-    Configuration& set(const ConfigOption<T>& option, const T& value);
+    Configuration& set(const ConfigOption<T>& option, const std::type_identity_t<T>& value);
 
     Configuration& setString(std::string key, std::string value);
+    /// Same as setString (API.md: `env.config().set("pipeline.auto-watermark-interval", "200ms")`).
+    Configuration& set(std::string key, std::string value) {
+        return setString(std::move(key), std::move(value));
+    }
     std::optional<std::string> getString(std::string_view key) const;
     bool contains(std::string_view key) const;
     /// True if the option's key or one of its fallback keys is set.
@@ -153,7 +163,8 @@ T Configuration::get(const ConfigOption<T>& option) const {
 }
 
 template <class T>
-Configuration& Configuration::set(const ConfigOption<T>& option, const T& value) {
+Configuration& Configuration::set(const ConfigOption<T>& option,
+                                  const std::type_identity_t<T>& value) {
     return setString(option.key, ConfigValue<T>::format(value));
 }
 

@@ -1,0 +1,155 @@
+#pragma once
+// User functions. Lambdas and function objects work wherever a function is taken; the Rich*
+// base classes add open/close and a RuntimeContext (subtask info and keyed state).
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "weir/api/output_tag.h"
+#include "weir/api/runtime_context.h"
+
+namespace weir {
+
+/// Where flatMap and process functions put their results.
+template <class T>
+class Collector {
+public:
+    virtual ~Collector() = default;
+    virtual void collect(const T& value) = 0;
+};
+
+/// What open() receives (empty for now; mirrors Flink's OpenContext).
+struct OpenContext {};
+
+/// Base of functions with a lifecycle and access to the runtime context.
+class RichFunction {
+public:
+    virtual ~RichFunction() = default;
+    virtual void open(const OpenContext& context) {}
+    virtual void close() {}
+    RuntimeContext& getRuntimeContext() const {
+        if (!runtimeContext_)
+            throw InvalidProgramException("getRuntimeContext() called before the function was opened");
+        return *runtimeContext_;
+    }
+    void setRuntimeContext(RuntimeContext* context) { runtimeContext_ = context; }
+
+private:
+    RuntimeContext* runtimeContext_ = nullptr;
+};
+
+template <class IN, class OUT>
+class RichMapFunction : public RichFunction {
+public:
+    using InputType = IN;
+    using OutputType = OUT;
+    virtual OUT map(const IN& value) = 0;
+};
+
+template <class IN, class OUT>
+class RichFlatMapFunction : public RichFunction {
+public:
+    using InputType = IN;
+    using OutputType = OUT;
+    virtual void flatMap(const IN& value, Collector<OUT>& out) = 0;
+};
+
+template <class T>
+class RichFilterFunction : public RichFunction {
+public:
+    using InputType = T;
+    virtual bool filter(const T& value) = 0;
+};
+
+template <class T>
+class RichReduceFunction : public RichFunction {
+public:
+    using InputType = T;
+    virtual T reduce(const T& a, const T& b) = 0;
+};
+
+/// A function that wants to hear about completed checkpoints.
+class CheckpointListener {
+public:
+    virtual ~CheckpointListener() = default;
+    virtual void notifyCheckpointComplete(int64_t checkpointId) = 0;
+    virtual void notifyCheckpointAborted(int64_t checkpointId) {}
+};
+
+/// Processes each element with a context (timestamp, side outputs).
+template <class IN, class OUT>
+class ProcessFunction : public RichFunction {
+public:
+    using InputType = IN;
+    using OutputType = OUT;
+    class Context {
+    public:
+        virtual ~Context() = default;
+        /// The element's timestamp, or nothing if it has none.
+        virtual std::optional<int64_t> timestamp() const = 0;
+        virtual int64_t currentWatermark() const = 0;
+        virtual int64_t currentProcessingTime() const = 0;
+        template <class X>
+        void output(const OutputTag<X>& tag, const X& value) {
+            outputErased(tag.id(), &value);
+        }
+
+    protected:
+        virtual void outputErased(const std::string& tagId, const void* value) = 0;
+    };
+    virtual void processElement(const IN& value, Context& ctx, Collector<OUT>& out) = 0;
+};
+
+/// Processes each element of a keyed stream, with the current key and keyed state.
+template <class K, class IN, class OUT>
+class KeyedProcessFunction : public RichFunction {
+public:
+    using KeyType = K;
+    using InputType = IN;
+    using OutputType = OUT;
+    class Context {
+    public:
+        virtual ~Context() = default;
+        virtual std::optional<int64_t> timestamp() const = 0;
+        virtual const K& getCurrentKey() const = 0;
+        virtual int64_t currentWatermark() const = 0;
+        virtual int64_t currentProcessingTime() const = 0;
+        template <class X>
+        void output(const OutputTag<X>& tag, const X& value) {
+            outputErased(tag.id(), &value);
+        }
+
+    protected:
+        virtual void outputErased(const std::string& tagId, const void* value) = 0;
+    };
+    virtual void processElement(const IN& value, Context& ctx, Collector<OUT>& out) = 0;
+};
+
+/// Processes the elements of two connected streams.
+template <class IN1, class IN2, class OUT>
+class CoProcessFunction : public RichFunction {
+public:
+    using OutputType = OUT;
+    using Context = typename ProcessFunction<IN1, OUT>::Context;
+    virtual void processElement1(const IN1& value, Context& ctx, Collector<OUT>& out) = 0;
+    virtual void processElement2(const IN2& value, Context& ctx, Collector<OUT>& out) = 0;
+};
+
+template <class IN1, class IN2, class OUT>
+class CoMapFunction : public RichFunction {
+public:
+    using OutputType = OUT;
+    virtual OUT map1(const IN1& value) = 0;
+    virtual OUT map2(const IN2& value) = 0;
+};
+
+template <class IN1, class IN2, class OUT>
+class CoFlatMapFunction : public RichFunction {
+public:
+    using OutputType = OUT;
+    virtual void flatMap1(const IN1& value, Collector<OUT>& out) = 0;
+    virtual void flatMap2(const IN2& value, Collector<OUT>& out) = 0;
+};
+
+}  // namespace weir

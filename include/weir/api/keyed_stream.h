@@ -1,0 +1,110 @@
+#pragma once
+// KeyedStream<T, K>: a stream partitioned by key. Keyed operators see one key at a time and keep
+// state per key.
+
+#include <functional>
+#include <memory>
+
+#include "weir/api/aggregations.h"
+#include "weir/api/data_stream.h"
+#include "weir/core/key_hash.h"
+#include "weir/runtime/operators/keyed_reduce_operator.h"
+
+namespace weir {
+
+namespace detail {
+template <class T, class K>
+class KeyGroupSelectorImpl final : public KeyGroupSelector<T> {
+public:
+    explicit KeyGroupSelectorImpl(std::function<K(const T&)> key) : key_(std::move(key)) {}
+    int32_t keyGroupOf(const T& value, int32_t maxParallelism) const override {
+        return keygroups::assignToKeyGroup(keyHash(key_(value)), maxParallelism);
+    }
+
+private:
+    std::function<K(const T&)> key_;
+};
+}  // namespace detail
+
+template <class T, class K>
+class KeyedStream : public DataStream<T> {
+public:
+    using KeyType = K;
+    KeyedStream(std::shared_ptr<detail::EnvironmentState> env, std::shared_ptr<Transformation> t,
+                std::function<K(const T&)> key)
+        : DataStream<T>(std::move(env), std::move(t)), key_(std::move(key)) {}
+
+    /// Rolling reduce (STREAMING) or one final value per key (BATCH).
+    template <class F>
+    DataStream<T> reduce(F f) {
+        return keyedAdd<T>("Keyed Reduce", [key = key_, f] {
+            return std::make_unique<KeyedReduceOperator<K, T, F>>(key, f);
+        });
+    }
+
+    template <class M>
+    DataStream<T> sum(M T::*field) { return aggregate(detail::AggregationKind::SUM, field, "Keyed Sum"); }
+    template <class M>
+    DataStream<T> min(M T::*field) { return aggregate(detail::AggregationKind::MIN, field, "Keyed Min"); }
+    template <class M>
+    DataStream<T> max(M T::*field) { return aggregate(detail::AggregationKind::MAX, field, "Keyed Max"); }
+    template <class M>
+    DataStream<T> minBy(M T::*field) { return aggregate(detail::AggregationKind::MIN_BY, field, "Keyed MinBy"); }
+    template <class M>
+    DataStream<T> maxBy(M T::*field) { return aggregate(detail::AggregationKind::MAX_BY, field, "Keyed MaxBy"); }
+
+    /// Field N of a pair or tuple: `sum<1>()`.
+    template <size_t N>
+    DataStream<T> sum() { return aggregateIndex<N>(detail::AggregationKind::SUM, "Keyed Sum"); }
+    template <size_t N>
+    DataStream<T> min() { return aggregateIndex<N>(detail::AggregationKind::MIN, "Keyed Min"); }
+    template <size_t N>
+    DataStream<T> max() { return aggregateIndex<N>(detail::AggregationKind::MAX, "Keyed Max"); }
+    template <size_t N>
+    DataStream<T> minBy() { return aggregateIndex<N>(detail::AggregationKind::MIN_BY, "Keyed MinBy"); }
+    template <size_t N>
+    DataStream<T> maxBy() { return aggregateIndex<N>(detail::AggregationKind::MAX_BY, "Keyed MaxBy"); }
+
+    /// F derives from KeyedProcessFunction<K, T, OUT>.
+    template <class F>
+    DataStream<typename F::OutputType> process(F f) {
+        using R = typename F::OutputType;
+        return keyedAdd<R>("Keyed Process", [key = key_, f] {
+            return std::make_unique<KeyedProcessOperator<K, T, R, F>>(key, f);
+        });
+    }
+
+    const std::function<K(const T&)>& keySelector() const { return key_; }
+
+private:
+    template <class R>
+    DataStream<R> keyedAdd(std::string name, OperatorFactory factory) {
+        auto t = this->env_->add(TransformationKind::ONE_INPUT, std::move(name), {this->transformation_},
+                                 typeInfo<R>(), std::move(factory));
+        t->keyed = true;
+        return DataStream<R>(this->env_, t);
+    }
+    template <class M>
+    DataStream<T> aggregate(detail::AggregationKind kind, M T::*field, const char* name) {
+        return reduce(detail::FieldAggregation<T, detail::PointerField<T, M>>{kind, {field}}).name(name);
+    }
+    template <size_t N>
+    DataStream<T> aggregateIndex(detail::AggregationKind kind, const char* name) {
+        return reduce(detail::FieldAggregation<T, detail::TupleField<T, N>>{kind, {}}).name(name);
+    }
+
+    std::function<K(const T&)> key_;
+};
+
+template <class T>
+template <class F>
+auto DataStream<T>::keyBy(F keySelector) {
+    using K = std::decay_t<std::invoke_result_t<F&, const T&>>;
+    std::function<K(const T&)> key = [keySelector](const T& v) -> K { return std::invoke(keySelector, v); };
+    auto t = env_->add(TransformationKind::PARTITION, "Keyed", {transformation_}, typeInfo<T>(), nullptr);
+    t->partitioner.kind = PartitionerKind::HASH;
+    t->partitioner.keyGroupSelector = std::make_shared<detail::KeyGroupSelectorImpl<T, K>>(key);
+    return KeyedStream<T, K>(env_, t, key);
+}
+
+}  // namespace weir

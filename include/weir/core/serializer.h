@@ -1,0 +1,267 @@
+#pragma once
+// Serializer<T>: how a value of type T is written to and read from bytes, chosen at compile time
+// (no virtual call per record). Built in: arithmetic types and enums, bool, std::string,
+// std::vector, std::optional, std::map, std::unordered_map, std::set, std::pair, std::tuple,
+// std::array, and structs declared with WEIR_TYPE. Add your own by specializing Serializer<T>
+// with static serialize/deserialize/name.
+//
+// Formats are stable: state snapshots and savepoints store them.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "weir/core/byte_io.h"
+#include "weir/core/weir_type.h"
+
+namespace weir {
+
+template <class T>
+struct Serializer;
+
+/// True when Serializer<T> is defined.
+template <class T>
+concept Serializable = requires(const T& v, T& out, ByteWriter& w, ByteReader& r) {
+    Serializer<T>::serialize(v, w);
+    Serializer<T>::deserialize(r, out);
+    { Serializer<T>::name() } -> std::convertible_to<std::string>;
+};
+
+template <class T>
+    requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)
+struct Serializer<T> {
+    static void serialize(const T& v, ByteWriter& out) { out.writeFixed(v); }
+    static void deserialize(ByteReader& in, T& v) { v = in.readFixed<T>(); }
+    static std::string name() {
+        if constexpr (std::is_floating_point_v<T>) return sizeof(T) == 4 ? "float" : "double";
+        else if constexpr (std::is_same_v<T, char>) return "char";
+        else return (std::is_signed_v<T> ? "int" : "uint") + std::to_string(sizeof(T) * 8);
+    }
+};
+
+template <>
+struct Serializer<bool> {
+    static void serialize(bool v, ByteWriter& out) { out.writeByte(v ? 1 : 0); }
+    static void deserialize(ByteReader& in, bool& v) {
+        uint8_t b = in.readByte();
+        if (b > 1) throw SerializationException("corrupt input: bool byte " + std::to_string(b));
+        v = b == 1;
+    }
+    static std::string name() { return "bool"; }
+};
+
+template <class T>
+    requires std::is_enum_v<T>
+struct Serializer<T> {
+    using U = std::underlying_type_t<T>;
+    static void serialize(const T& v, ByteWriter& out) { out.writeFixed(static_cast<U>(v)); }
+    static void deserialize(ByteReader& in, T& v) { v = static_cast<T>(in.readFixed<U>()); }
+    static std::string name() { return "enum" + std::to_string(sizeof(U) * 8); }
+};
+
+template <>
+struct Serializer<std::string> {
+    static void serialize(const std::string& v, ByteWriter& out) { out.writeString(v); }
+    static void deserialize(ByteReader& in, std::string& v) { in.readString(v); }
+    static std::string name() { return "string"; }
+};
+
+template <class T>
+struct Serializer<std::vector<T>> {
+    static void serialize(const std::vector<T>& v, ByteWriter& out) {
+        out.writeVarUInt(v.size());
+        for (const auto& e : v) Serializer<T>::serialize(e, out);
+    }
+    static void deserialize(ByteReader& in, std::vector<T>& v) {
+        size_t n = in.readLength(std::is_same_v<T, bool> ? 1 : minSize());
+        v.resize(n);
+        for (size_t i = 0; i < n; ++i) {
+            if constexpr (std::is_same_v<T, bool>) {
+                bool b;
+                Serializer<bool>::deserialize(in, b);
+                v[i] = b;
+            } else {
+                Serializer<T>::deserialize(in, v[i]);
+            }
+        }
+    }
+    static std::string name() { return "vector<" + Serializer<T>::name() + ">"; }
+
+private:
+    // Every element takes at least one byte, except empty structs.
+    static constexpr size_t minSize() { return std::is_empty_v<T> ? 0 : 1; }
+};
+
+template <class T>
+struct Serializer<std::optional<T>> {
+    static void serialize(const std::optional<T>& v, ByteWriter& out) {
+        out.writeByte(v ? 1 : 0);
+        if (v) Serializer<T>::serialize(*v, out);
+    }
+    static void deserialize(ByteReader& in, std::optional<T>& v) {
+        bool present;
+        Serializer<bool>::deserialize(in, present);
+        if (!present) {
+            v.reset();
+            return;
+        }
+        if (!v) v.emplace();
+        Serializer<T>::deserialize(in, *v);
+    }
+    static std::string name() { return "optional<" + Serializer<T>::name() + ">"; }
+};
+
+template <class A, class B>
+struct Serializer<std::pair<A, B>> {
+    static void serialize(const std::pair<A, B>& v, ByteWriter& out) {
+        Serializer<std::remove_const_t<A>>::serialize(v.first, out);
+        Serializer<B>::serialize(v.second, out);
+    }
+    static void deserialize(ByteReader& in, std::pair<A, B>& v) {
+        Serializer<std::remove_const_t<A>>::deserialize(in, const_cast<std::remove_const_t<A>&>(v.first));
+        Serializer<B>::deserialize(in, v.second);
+    }
+    static std::string name() {
+        return "pair<" + Serializer<std::remove_const_t<A>>::name() + "," + Serializer<B>::name() + ">";
+    }
+};
+
+template <class... Ts>
+struct Serializer<std::tuple<Ts...>> {
+    static void serialize(const std::tuple<Ts...>& v, ByteWriter& out) {
+        std::apply([&](const auto&... e) { (Serializer<Ts>::serialize(e, out), ...); }, v);
+    }
+    static void deserialize(ByteReader& in, std::tuple<Ts...>& v) {
+        std::apply([&](auto&... e) { (Serializer<Ts>::deserialize(in, e), ...); }, v);
+    }
+    static std::string name() {
+        std::string s = "tuple<";
+        bool first = true;
+        ((s += (first ? "" : ","), s += Serializer<Ts>::name(), first = false), ...);
+        return s + ">";
+    }
+};
+
+template <class T, size_t N>
+struct Serializer<std::array<T, N>> {
+    static void serialize(const std::array<T, N>& v, ByteWriter& out) {
+        for (const auto& e : v) Serializer<T>::serialize(e, out);
+    }
+    static void deserialize(ByteReader& in, std::array<T, N>& v) {
+        for (auto& e : v) Serializer<T>::deserialize(in, e);
+    }
+    static std::string name() { return "array<" + Serializer<T>::name() + "," + std::to_string(N) + ">"; }
+};
+
+namespace detail {
+template <class M>
+struct MapSerializer {
+    using K = typename M::key_type;
+    using V = typename M::mapped_type;
+    static void serialize(const M& m, ByteWriter& out) {
+        out.writeVarUInt(m.size());
+        for (const auto& [k, v] : m) {
+            Serializer<K>::serialize(k, out);
+            Serializer<V>::serialize(v, out);
+        }
+    }
+    static void deserialize(ByteReader& in, M& m) {
+        m.clear();
+        size_t n = in.readLength(std::is_empty_v<K> ? 0 : 1);
+        for (size_t i = 0; i < n; ++i) {
+            K k{};
+            V v{};
+            Serializer<K>::deserialize(in, k);
+            Serializer<V>::deserialize(in, v);
+            m.emplace(std::move(k), std::move(v));
+        }
+    }
+};
+}  // namespace detail
+
+template <class K, class V, class C, class A>
+struct Serializer<std::map<K, V, C, A>> : detail::MapSerializer<std::map<K, V, C, A>> {
+    static std::string name() { return "map<" + Serializer<K>::name() + "," + Serializer<V>::name() + ">"; }
+};
+
+template <class K, class V, class H, class E, class A>
+struct Serializer<std::unordered_map<K, V, H, E, A>>
+    : detail::MapSerializer<std::unordered_map<K, V, H, E, A>> {
+    static std::string name() {
+        return "unordered_map<" + Serializer<K>::name() + "," + Serializer<V>::name() + ">";
+    }
+};
+
+template <class T, class C, class A>
+struct Serializer<std::set<T, C, A>> {
+    static void serialize(const std::set<T, C, A>& s, ByteWriter& out) {
+        out.writeVarUInt(s.size());
+        for (const auto& e : s) Serializer<T>::serialize(e, out);
+    }
+    static void deserialize(ByteReader& in, std::set<T, C, A>& s) {
+        s.clear();
+        size_t n = in.readLength(std::is_empty_v<T> ? 0 : 1);
+        for (size_t i = 0; i < n; ++i) {
+            T e{};
+            Serializer<T>::deserialize(in, e);
+            s.insert(std::move(e));
+        }
+    }
+    static std::string name() { return "set<" + Serializer<T>::name() + ">"; }
+};
+
+template <WeirStruct T>
+struct Serializer<T> {
+    static void serialize(const T& v, ByteWriter& out) {
+        std::apply([&](auto... m) { (serializeField(v.*m, out), ...); }, structFields<T>().members);
+    }
+    static void deserialize(ByteReader& in, T& v) {
+        std::apply([&](auto... m) { (deserializeField(in, v.*m), ...); }, structFields<T>().members);
+    }
+    static std::string name() { return structFields<T>().typeName; }
+
+private:
+    template <class F>
+    static void serializeField(const F& f, ByteWriter& out) {
+        Serializer<F>::serialize(f, out);
+    }
+    template <class F>
+    static void deserializeField(ByteReader& in, F& f) {
+        Serializer<F>::deserialize(in, f);
+    }
+};
+
+/// Serializes one value into a fresh byte vector.
+template <Serializable T>
+std::vector<uint8_t> serializeToBytes(const T& v) {
+    ByteWriter out;
+    Serializer<T>::serialize(v, out);
+    return out.release();
+}
+
+/// Reads one value and checks that nothing is left over.
+template <Serializable T>
+T deserializeFromBytes(const uint8_t* data, size_t size) {
+    ByteReader in(data, size);
+    T v{};
+    Serializer<T>::deserialize(in, v);
+    if (!in.atEnd())
+        throw SerializationException(std::to_string(in.remaining()) + " trailing bytes after a " +
+                                     Serializer<T>::name());
+    return v;
+}
+
+template <Serializable T>
+T deserializeFromBytes(const std::vector<uint8_t>& bytes) {
+    return deserializeFromBytes<T>(bytes.data(), bytes.size());
+}
+
+}  // namespace weir

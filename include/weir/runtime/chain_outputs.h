@@ -1,0 +1,145 @@
+#pragma once
+// The concrete outputs an operator chain is wired with (see output.h).
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "weir/core/key_groups.h"
+#include "weir/core/serializer.h"
+#include "weir/runtime/operator_exception.h"
+#include "weir/runtime/output.h"
+#include "weir/runtime/partitioner.h"
+#include "weir/runtime/record_writer.h"
+#include "weir/runtime/stream_operator.h"
+
+namespace weir {
+
+/// Hands records to the next operator of the chain by a direct call.
+template <class T>
+class ChainingOutput final : public Output<T> {
+public:
+    explicit ChainingOutput(StreamOperator* next) : nextOperator_(next) {
+        next_ = dynamic_cast<Input<T>*>(next->input(0));
+        WEIR_CHECK(next_ != nullptr) << "chained operator '" << next->setupInfo().operatorName
+                                     << "' does not take " << Serializer<T>::name();
+    }
+    void collect(const T& value, int64_t timestamp) override {
+        try {
+            next_->processElement(value, timestamp);
+        } catch (const OperatorException&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw OperatorException(nextOperator_->setupInfo().operatorName, e.what());
+        }
+    }
+    void collectSide(const std::string& tagId, const void* value, int64_t timestamp) override {
+        if (!this->sideTag().empty() && tagId == this->sideTag())
+            collect(*static_cast<const T*>(value), timestamp);
+    }
+    void emitWatermark(int64_t watermark) override {
+        runAttributed(nextOperator_->setupInfo().operatorName,
+                      [&] { nextOperator_->processWatermark(watermark, 0); });
+    }
+    void emitWatermarkStatus(bool idle) override { nextOperator_->processWatermarkStatus(idle, 0); }
+
+private:
+    StreamOperator* nextOperator_;
+    Input<T>* next_;
+};
+
+/// Serializes records into a result partition, choosing channels with the edge's partitioner.
+template <class T>
+class RecordWriterOutput final : public Output<T> {
+public:
+    RecordWriterOutput(RecordWriter* writer, PartitionerSpec spec, int32_t subtaskIndex,
+                       int32_t consumerMaxParallelism)
+        : writer_(writer),
+          kind_(spec.kind),
+          channels_(writer->numberOfChannels()),
+          maxParallelism_(consumerMaxParallelism),
+          random_(static_cast<uint32_t>(subtaskIndex) * 7919u + 17u) {
+        if (kind_ == PartitionerKind::HASH) {
+            keyGroups_ = dynamic_cast<const KeyGroupSelector<T>*>(spec.keyGroupSelector.get());
+            WEIR_CHECK(keyGroups_ != nullptr) << "keyBy selector does not take " << Serializer<T>::name();
+            keepAlive_ = spec.keyGroupSelector;
+        }
+        // Rebalancing starts at a different channel in each producer so that they do not all
+        // pile onto channel 0.
+        next_ = channels_ > 0 ? static_cast<int32_t>(random_() % static_cast<uint32_t>(channels_)) : 0;
+    }
+
+    void collect(const T& value, int64_t timestamp) override {
+        ByteWriter& out = writer_->scratch();
+        size_t lengthAt = detail::beginRecord(out, timestamp);
+        Serializer<T>::serialize(value, out);
+        detail::endRecord(out, lengthAt);
+        switch (kind_) {
+            case PartitionerKind::FORWARD:
+            case PartitionerKind::GLOBAL: writer_->emit(0); break;
+            case PartitionerKind::REBALANCE:
+            case PartitionerKind::RESCALE:
+                writer_->emit(next_);
+                if (++next_ == channels_) next_ = 0;
+                break;
+            case PartitionerKind::SHUFFLE:
+                writer_->emit(static_cast<int32_t>(random_() % static_cast<uint32_t>(channels_)));
+                break;
+            case PartitionerKind::HASH: {
+                int32_t keyGroup = keyGroups_->keyGroupOf(value, maxParallelism_);
+                writer_->emit(keygroups::operatorIndexForKeyGroup(maxParallelism_, channels_, keyGroup));
+                break;
+            }
+            case PartitionerKind::BROADCAST: writer_->broadcastEmit(); break;
+        }
+    }
+    void collectSide(const std::string& tagId, const void* value, int64_t timestamp) override {
+        if (!this->sideTag().empty() && tagId == this->sideTag())
+            collect(*static_cast<const T*>(value), timestamp);
+    }
+    void emitWatermark(int64_t watermark) override { writer_->broadcastWatermark(watermark); }
+    void emitWatermarkStatus(bool idle) override { writer_->broadcastWatermarkStatus(idle); }
+
+private:
+    RecordWriter* writer_;
+    PartitionerKind kind_;
+    int32_t channels_;
+    int32_t maxParallelism_;
+    int32_t next_ = 0;
+    std::minstd_rand random_;
+    const KeyGroupSelector<T>* keyGroups_ = nullptr;
+    std::shared_ptr<const KeyGroupSelectorBase> keepAlive_;
+};
+
+/// Fans one operator's output out to several outputs: main records to every main output, side
+/// records to the outputs of their tag, watermarks to all.
+template <class T>
+class BroadcastingOutput final : public Output<T> {
+public:
+    explicit BroadcastingOutput(std::vector<ElementOutput*> outputs) {
+        for (auto* o : outputs) {
+            if (o->sideTag().empty()) main_.push_back(static_cast<Output<T>*>(o));
+            else side_.push_back(o);
+            all_.push_back(o);
+        }
+    }
+    void collect(const T& value, int64_t timestamp) override {
+        for (auto* o : main_) o->collect(value, timestamp);
+    }
+    void collectSide(const std::string& tagId, const void* value, int64_t timestamp) override {
+        for (auto* o : side_) o->collectSide(tagId, value, timestamp);
+    }
+    void emitWatermark(int64_t watermark) override {
+        for (auto* o : all_) o->emitWatermark(watermark);
+    }
+    void emitWatermarkStatus(bool idle) override {
+        for (auto* o : all_) o->emitWatermarkStatus(idle);
+    }
+
+private:
+    std::vector<Output<T>*> main_;
+    std::vector<ElementOutput*> side_;
+    std::vector<ElementOutput*> all_;
+};
+
+}  // namespace weir

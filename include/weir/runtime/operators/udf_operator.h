@@ -1,0 +1,53 @@
+#pragma once
+// Shared plumbing for operators that run a user function: the function's copy for this subtask,
+// its RuntimeContext, and the rich-function lifecycle (open/close).
+
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "weir/api/functions.h"
+#include "weir/runtime/output.h"
+#include "weir/runtime/stream_operator.h"
+
+namespace weir {
+
+/// Calls open/close on F when it is a RichFunction.
+template <class F>
+class UserFunctionHolder {
+public:
+    explicit UserFunctionHolder(F f) : function_(std::move(f)) {}
+
+    void openFunction(const OperatorSetup& setup) {
+        runtimeContext_.emplace(setup.taskInfo, setup.keyedStateBackend);
+        if constexpr (std::is_base_of_v<RichFunction, F>) {
+            function_.setRuntimeContext(&*runtimeContext_);
+            function_.open(OpenContext{});
+        }
+    }
+    void closeFunction() {
+        if constexpr (std::is_base_of_v<RichFunction, F>) function_.close();
+    }
+    F& function() { return function_; }
+
+private:
+    F function_;
+    std::optional<RuntimeContext> runtimeContext_;
+};
+
+/// Collector that forwards to an Output with a fixed timestamp (the input element's).
+template <class T>
+class TimestampedCollector final : public Collector<T> {
+public:
+    explicit TimestampedCollector(Output<T>* out = nullptr) : out_(out) {}
+    void setOutput(Output<T>* out) { out_ = out; }
+    void setTimestamp(int64_t ts) { timestamp_ = ts; }
+    void collect(const T& value) override { out_->collect(value, timestamp_); }
+
+private:
+    Output<T>* out_;
+    int64_t timestamp_ = kNoTimestamp;
+};
+
+}  // namespace weir

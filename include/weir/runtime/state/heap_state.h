@@ -1,0 +1,138 @@
+#pragma once
+// Keyed state on the heap: one hash table per key group, keyed by the serialized current key.
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "weir/api/state.h"
+#include "weir/runtime/state/keyed_state_backend.h"
+
+namespace weir {
+
+namespace detail {
+struct BytesHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+}  // namespace detail
+
+/// Per-key-group tables of V keyed by serialized key.
+template <class V>
+class HeapStateTable : public KeyedStateBase {
+public:
+    explicit HeapStateTable(KeyedStateBackend& backend)
+        : backend_(backend), tables_(backend.keyGroupRange().size()) {}
+
+protected:
+    using Table = std::unordered_map<std::string, V, detail::BytesHash, std::equal_to<>>;
+    Table& table() const { return tables_[backend_.currentKeyGroupIndex()]; }
+    const V* find() const {
+        auto& t = table();
+        auto it = t.find(backend_.currentKeyBytes());
+        return it == t.end() ? nullptr : &it->second;
+    }
+    V& getOrInsert() {
+        auto& t = table();
+        auto key = backend_.currentKeyBytes();
+        auto it = t.find(key);
+        if (it == t.end()) it = t.emplace(std::string(key), V{}).first;
+        return it->second;
+    }
+    void erase() {
+        auto& t = table();
+        auto it = t.find(backend_.currentKeyBytes());
+        if (it != t.end()) t.erase(it);
+    }
+
+    KeyedStateBackend& backend_;
+    mutable std::vector<Table> tables_;
+};
+
+template <class V>
+class HeapValueState final : public HeapStateTable<V>, public ValueState<V> {
+public:
+    using HeapStateTable<V>::HeapStateTable;
+    std::optional<V> value() const override {
+        const V* v = this->find();
+        return v ? std::optional<V>(*v) : std::nullopt;
+    }
+    void update(const V& value) override { this->getOrInsert() = value; }
+    void clear() override { this->erase(); }
+    /// Direct access for operators (no copy): null when absent.
+    V* mutableValue() { return const_cast<V*>(this->find()); }
+    V& getOrCreate() { return this->getOrInsert(); }
+    /// Visits every stored value of every key group, key group by key group.
+    template <class Fn>
+    void forEachValue(Fn&& fn) const {
+        for (const auto& table : this->tables_)
+            for (const auto& [_, v] : table) fn(v);
+    }
+};
+
+template <class V>
+class HeapListState final : public HeapStateTable<std::vector<V>>, public ListState<V> {
+public:
+    using HeapStateTable<std::vector<V>>::HeapStateTable;
+    std::vector<V> get() const override {
+        const auto* v = this->find();
+        return v ? *v : std::vector<V>{};
+    }
+    void add(const V& value) override { this->getOrInsert().push_back(value); }
+    void addAll(const std::vector<V>& values) override {
+        if (values.empty()) return;
+        auto& list = this->getOrInsert();
+        list.insert(list.end(), values.begin(), values.end());
+    }
+    void update(const std::vector<V>& values) override {
+        if (values.empty()) this->erase();
+        else this->getOrInsert() = values;
+    }
+    void clear() override { this->erase(); }
+};
+
+template <class K, class V>
+class HeapMapState final : public HeapStateTable<std::unordered_map<std::string, std::pair<K, V>>>,
+                           public MapState<K, V> {
+    using Entries = std::unordered_map<std::string, std::pair<K, V>>;
+
+public:
+    using HeapStateTable<Entries>::HeapStateTable;
+    std::optional<V> get(const K& key) const override {
+        const auto* m = this->find();
+        if (!m) return std::nullopt;
+        auto it = m->find(userKey(key));
+        return it == m->end() ? std::nullopt : std::optional<V>(it->second.second);
+    }
+    void put(const K& key, const V& value) override {
+        this->getOrInsert().insert_or_assign(userKey(key), std::pair<K, V>(key, value));
+    }
+    void remove(const K& key) override {
+        auto* m = const_cast<Entries*>(this->find());
+        if (!m) return;
+        m->erase(userKey(key));
+        if (m->empty()) this->erase();
+    }
+    bool contains(const K& key) const override {
+        const auto* m = this->find();
+        return m && m->count(userKey(key));
+    }
+    bool isEmpty() const override { return this->find() == nullptr; }
+    std::vector<std::pair<K, V>> entries() const override {
+        std::vector<std::pair<K, V>> out;
+        if (const auto* m = this->find())
+            for (const auto& [_, kv] : *m) out.push_back(kv);
+        return out;
+    }
+    void clear() override { this->erase(); }
+
+private:
+    static std::string userKey(const K& key) {
+        ByteWriter w;
+        Serializer<K>::serialize(key, w);
+        return std::string(reinterpret_cast<const char*>(w.data()), w.size());
+    }
+};
+
+}  // namespace weir

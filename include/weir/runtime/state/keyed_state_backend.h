@@ -1,0 +1,70 @@
+#pragma once
+// KeyedStateBackend: the keyed state of one operator subtask, for the key groups it owns.
+//
+// Keys are stored in serialized form (the same bytes a RocksDB backend uses), so state is
+// organized by key group and restores at any parallelism. The operator sets the current key
+// before each element; every state then reads and writes that key's entry.
+//
+// Thread-safety: used only by its task's thread.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "weir/core/byte_io.h"
+#include "weir/core/check.h"
+#include "weir/core/key_groups.h"
+#include "weir/core/key_hash.h"
+#include "weir/core/serializer.h"
+
+namespace weir {
+
+class KeyedStateBase {
+public:
+    virtual ~KeyedStateBase() = default;
+};
+
+class KeyedStateBackend {
+public:
+    KeyedStateBackend(KeyGroupRange range, int32_t maxParallelism)
+        : range_(range), maxParallelism_(maxParallelism) {}
+
+    template <class K>
+    void setCurrentKey(const K& key) {
+        keyWriter_.clear();
+        Serializer<K>::serialize(key, keyWriter_);
+        keyGroup_ = keygroups::assignToKeyGroup(keyHash(key), maxParallelism_);
+        WEIR_DCHECK(range_.contains(keyGroup_)) << "key group " << keyGroup_ << " not in " << range_.toString();
+    }
+    std::string_view currentKeyBytes() const {
+        return {reinterpret_cast<const char*>(keyWriter_.data()), keyWriter_.size()};
+    }
+    int32_t currentKeyGroup() const { return keyGroup_; }
+    /// Index of the current key group within this backend's range.
+    int32_t currentKeyGroupIndex() const { return keyGroup_ - range_.start; }
+    const KeyGroupRange& keyGroupRange() const { return range_; }
+    int32_t maxParallelism() const { return maxParallelism_; }
+
+    /// The state registered under `name`, created by `create()` on first use.
+    template <class S, class Factory>
+    S& getOrCreateState(const std::string& name, Factory&& create) {
+        auto it = states_.find(name);
+        if (it == states_.end()) it = states_.emplace(name, create()).first;
+        auto* state = dynamic_cast<S*>(it->second.get());
+        if (!state)
+            throw InvalidProgramException("state '" + name +
+                                          "' was registered before with another kind or type");
+        return *state;
+    }
+
+private:
+    KeyGroupRange range_;
+    int32_t maxParallelism_;
+    ByteWriter keyWriter_{64};
+    int32_t keyGroup_ = 0;
+    std::map<std::string, std::unique_ptr<KeyedStateBase>> states_;
+};
+
+}  // namespace weir

@@ -1,0 +1,38 @@
+#pragma once
+// The elements that travel in band on a channel, and their wire tags.
+//
+// Inside a data buffer each element is a one-byte tag followed by its payload:
+//   kRecord            u32 length, then the serialized value
+//   kRecordWithTime    u32 length, then int64 timestamp and the serialized value (length covers both)
+//   kWatermark         int64 watermark
+//   kWatermarkStatus   one byte: 1 idle, 0 active
+// Records are length-prefixed so a reader can copy or skip them without decoding; an element may
+// span two buffers. Control events (end of partition, checkpoint barriers) travel as their own
+// queue entries between buffers, never inside one.
+
+#include <cstdint>
+
+namespace weir {
+
+enum class ElementTag : uint8_t {
+    kRecord = 1,
+    kRecordWithTime = 2,
+    kWatermark = 3,
+    kWatermarkStatus = 4,
+};
+
+/// Bytes before a record's payload: tag and length.
+inline constexpr uint32_t kRecordHeaderSize = 5;
+
+enum class RuntimeEventType : uint8_t {
+    kEndOfPartition = 1,
+    kCheckpointBarrier = 2,
+};
+
+struct RuntimeEvent {
+    RuntimeEventType type = RuntimeEventType::kEndOfPartition;
+    int64_t checkpointId = 0;
+    int64_t timestamp = 0;
+};
+
+}  // namespace weir

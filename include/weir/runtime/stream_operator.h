@@ -1,0 +1,157 @@
+#pragma once
+// StreamOperator: the one shape every operator has. The task calls, on its own thread and in this
+// order: setup -> initializeState -> open -> processElement / processWatermark /
+// processWatermarkStatus (per input) ... -> endInput (per input) -> finish -> close.
+// Operator code never locks: everything runs on the task's mailbox thread.
+//
+// Typed inputs: a one-input operator is an Input<IN>; a two-input operator exposes Input<IN1> and
+// Input<IN2> through input(0) and input(1).
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "weir/core/check.h"
+#include "weir/core/configuration.h"
+#include "weir/runtime/output.h"
+#include "weir/runtime/task_info.h"
+
+namespace weir {
+
+class KeyedStateBackend;
+
+/// What the task hands an operator at setup.
+struct OperatorSetup {
+    std::string operatorName;
+    std::string operatorId;
+    TaskInfo taskInfo;
+    RuntimeExecutionMode executionMode = RuntimeExecutionMode::STREAMING;
+    const Configuration* configuration = nullptr;
+    /// Set for operators on a keyed stream; owned by the task.
+    KeyedStateBackend* keyedStateBackend = nullptr;
+    /// Wakes the task's mailbox loop (for sources whose data arrives on another thread).
+    std::function<void()> wakeUpTask;
+    /// True once the task is being cancelled.
+    const std::atomic<bool>* cancelled = nullptr;
+};
+
+class InputBase {
+public:
+    virtual ~InputBase() = default;
+};
+
+template <class T>
+class Input : public InputBase {
+public:
+    virtual void processElement(const T& value, int64_t timestamp) = 0;
+};
+
+class StreamOperator {
+public:
+    virtual ~StreamOperator() = default;
+
+    /// Called once, before anything else. `output` is the operator's main output (possibly a
+    /// broadcasting one); it outlives the operator's use of it.
+    virtual void setup(const OperatorSetup& setup, ElementOutput* output) {
+        setup_ = setup;
+        rawOutput_ = output;
+    }
+    virtual void initializeState() {}
+    virtual void open() {}
+    /// A watermark from input `inputIndex` (0 or 1). The default keeps the minimum over inputs and
+    /// hands every advance to onWatermark.
+    virtual void processWatermark(int64_t watermark, int inputIndex);
+    virtual void processWatermarkStatus(bool idle, int inputIndex) {
+        if (numberOfInputs() <= 1) rawOutput_->emitWatermarkStatus(idle);
+    }
+    /// Input `inputIndex` has ended (bounded input).
+    virtual void endInput(int inputIndex) {}
+    /// End of all input: flush buffered results.
+    virtual void finish() {}
+    virtual void close() {}
+
+    virtual int numberOfInputs() const { return 1; }
+    /// The typed input `index` (an Input<T>), for the network and chaining outputs.
+    virtual InputBase* input(int index) = 0;
+
+    const OperatorSetup& setupInfo() const { return setup_; }
+    ElementOutput* rawOutput() const { return rawOutput_; }
+    int64_t currentWatermark() const { return currentWatermark_; }
+
+protected:
+    /// The combined input watermark advanced. The default forwards it.
+    virtual void onWatermark(int64_t watermark) { rawOutput_->emitWatermark(watermark); }
+
+    OperatorSetup setup_;
+    ElementOutput* rawOutput_ = nullptr;
+
+private:
+    int64_t currentWatermark_ = kMinWatermark;
+    int64_t inputWatermarks_[2] = {kMinWatermark, kMinWatermark};
+};
+
+inline void StreamOperator::processWatermark(int64_t watermark, int inputIndex) {
+    int64_t combined = watermark;
+    if (numberOfInputs() == 2) {
+        inputWatermarks_[inputIndex] = watermark;
+        combined = std::min(inputWatermarks_[0], inputWatermarks_[1]);
+    }
+    if (combined > currentWatermark_) {
+        currentWatermark_ = combined;
+        onWatermark(combined);
+    }
+}
+
+/// Base for operators with one input of type IN and main output of type OUT.
+template <class IN, class OUT>
+class OneInputOperator : public StreamOperator, public Input<IN> {
+public:
+    void setup(const OperatorSetup& s, ElementOutput* output) override {
+        StreamOperator::setup(s, output);
+        output_ = dynamic_cast<Output<OUT>*>(output);
+        WEIR_CHECK(output_ != nullptr) << "output type mismatch for operator " << s.operatorName;
+    }
+    InputBase* input(int index) override { return this; }
+
+protected:
+    Output<OUT>* output_ = nullptr;
+};
+
+/// Base for operators with two inputs (connect, joins).
+template <class IN1, class IN2, class OUT>
+class TwoInputOperator : public StreamOperator {
+public:
+    void setup(const OperatorSetup& s, ElementOutput* output) override {
+        StreamOperator::setup(s, output);
+        output_ = dynamic_cast<Output<OUT>*>(output);
+        WEIR_CHECK(output_ != nullptr) << "output type mismatch for operator " << s.operatorName;
+    }
+    int numberOfInputs() const override { return 2; }
+    InputBase* input(int index) override {
+        return index == 0 ? static_cast<InputBase*>(&first_) : static_cast<InputBase*>(&second_);
+    }
+    virtual void processElement1(const IN1& value, int64_t timestamp) = 0;
+    virtual void processElement2(const IN2& value, int64_t timestamp) = 0;
+
+protected:
+    Output<OUT>* output_ = nullptr;
+
+private:
+    struct First : Input<IN1> {
+        TwoInputOperator* op;
+        explicit First(TwoInputOperator* o) : op(o) {}
+        void processElement(const IN1& v, int64_t ts) override { op->processElement1(v, ts); }
+    };
+    struct Second : Input<IN2> {
+        TwoInputOperator* op;
+        explicit Second(TwoInputOperator* o) : op(o) {}
+        void processElement(const IN2& v, int64_t ts) override { op->processElement2(v, ts); }
+    };
+    First first_{this};
+    Second second_{this};
+};
+
+}  // namespace weir

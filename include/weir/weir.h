@@ -1,0 +1,21 @@
+#pragma once
+// The Weir DataStream API: include this one header.
+
+#include "weir/api/connected_streams.h"
+#include "weir/api/data_stream.h"
+#include "weir/api/functions.h"
+#include "weir/api/job_client.h"
+#include "weir/api/keyed_stream.h"
+#include "weir/api/output_tag.h"
+#include "weir/api/sink.h"
+#include "weir/api/source.h"
+#include "weir/api/state.h"
+#include "weir/api/stream_execution_environment.h"
+#include "weir/core/configuration.h"
+#include "weir/core/options.h"
+#include "weir/core/time.h"
+#include "weir/core/weir_type.h"
+
+namespace weir {
+using namespace std::chrono_literals;
+}

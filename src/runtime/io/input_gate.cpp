@@ -1,0 +1,54 @@
+#include "runtime/io/input_gate.h"
+
+#include "core/concurrency/wakeup_signal.h"
+
+namespace weir {
+
+InputGate::InputGate(int32_t numChannels, WakeupSignal* owner)
+    : queues_(numChannels), enqueued_(numChannels, false), owner_(owner) {}
+
+void InputGate::pushBuffer(int32_t channel, Buffer buffer) {
+    BufferOrEvent e;
+    e.buffer = std::move(buffer);
+    e.channel = channel;
+    push(channel, std::move(e));
+}
+
+void InputGate::pushEvent(int32_t channel, RuntimeEvent event) {
+    BufferOrEvent e;
+    e.event = event;
+    e.channel = channel;
+    push(channel, std::move(e));
+}
+
+void InputGate::push(int32_t channel, BufferOrEvent entry) {
+    bool notify = false;
+    {
+        std::lock_guard lock(mutex_);
+        queues_[channel].push_back(std::move(entry));
+        if (!enqueued_[channel]) {
+            enqueued_[channel] = true;
+            notify = available_.empty();
+            available_.push_back(channel);
+        }
+    }
+    if (notify) owner_->notify();
+}
+
+std::optional<BufferOrEvent> InputGate::poll() {
+    std::lock_guard lock(mutex_);
+    if (available_.empty()) return std::nullopt;
+    int32_t channel = available_.front();
+    available_.pop_front();
+    auto& q = queues_[channel];
+    BufferOrEvent e = std::move(q.front());
+    q.pop_front();
+    if (q.empty()) {
+        enqueued_[channel] = false;
+    } else {
+        available_.push_back(channel);  // round robin across channels
+    }
+    return e;
+}
+
+}  // namespace weir

@@ -1,0 +1,66 @@
+#include "runtime/io/result_partition.h"
+
+#include <cstring>
+
+#include "weir/core/exceptions.h"
+
+namespace weir {
+
+namespace {
+/// Thrown to unwind a producer blocked on a full pool when its task is cancelled.
+class CancelledWhileWaiting : public Exception {
+public:
+    CancelledWhileWaiting() : Exception("task cancelled while waiting for an output buffer") {}
+};
+}  // namespace
+
+ResultPartition::ResultPartition(std::vector<Target> targets, std::unique_ptr<BufferPool> pool,
+                                 const std::atomic<bool>* cancelled)
+    : pool_(std::move(pool)), cancelled_(cancelled) {
+    for (const auto& t : targets) subpartitions_.push_back({t, Buffer()});
+}
+
+void ResultPartition::requestBuffer(Subpartition& s) {
+    auto b = pool_->requestBlocking(*cancelled_);
+    if (!b) throw CancelledWhileWaiting();
+    s.current = std::move(*b);
+}
+
+void ResultPartition::emit(int32_t sub, const uint8_t* data, size_t size) {
+    Subpartition& s = subpartitions_[sub];
+    unflushed_ = true;
+    while (size > 0) {
+        if (!s.current.valid()) requestBuffer(s);
+        size_t n = std::min<size_t>(size, s.current.freeSpace());
+        std::memcpy(s.current.data() + s.current.size(), data, n);
+        s.current.setSize(s.current.size() + static_cast<uint32_t>(n));
+        data += n;
+        size -= n;
+        if (s.current.freeSpace() == 0) s.target.gate->pushBuffer(s.target.channel, std::move(s.current));
+    }
+}
+
+void ResultPartition::broadcast(const uint8_t* data, size_t size) {
+    for (int32_t i = 0; i < numSubpartitions(); ++i) emit(i, data, size);
+}
+
+void ResultPartition::flushAll() {
+    for (auto& s : subpartitions_)
+        if (s.current.valid() && s.current.size() > 0)
+            s.target.gate->pushBuffer(s.target.channel, std::move(s.current));
+    unflushed_ = false;
+}
+
+void ResultPartition::broadcastEvent(const RuntimeEvent& event) {
+    flushAll();
+    for (auto& s : subpartitions_) s.target.gate->pushEvent(s.target.channel, event);
+}
+
+void ResultPartition::finish() {
+    RuntimeEvent end;
+    end.type = RuntimeEventType::kEndOfPartition;
+    broadcastEvent(end);
+    for (auto& s : subpartitions_) s.current.recycle();
+}
+
+}  // namespace weir

@@ -1,0 +1,57 @@
+#pragma once
+// ResultPartition: the output of one producer subtask on one edge, with one subpartition per
+// consumer it is connected to. Elements are copied into the subpartition's current buffer; a full
+// buffer is handed to the consumer's input gate. Buffers come from the partition's fixed pool, so
+// a slow consumer stops the producer (backpressure) instead of growing a queue.
+//
+// Thread-safety: written by the producer task's thread only.
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "core/memory/buffer_pool.h"
+#include "runtime/io/input_gate.h"
+
+namespace weir {
+
+class ResultPartition {
+public:
+    struct Target {
+        InputGate* gate;
+        int32_t channel;
+    };
+    ResultPartition(std::vector<Target> targets, std::unique_ptr<BufferPool> pool,
+                    const std::atomic<bool>* cancelled);
+
+    int32_t numSubpartitions() const { return static_cast<int32_t>(subpartitions_.size()); }
+    /// Appends `size` bytes (one or more whole elements) to subpartition `sub`.
+    void emit(int32_t sub, const uint8_t* data, size_t size);
+    void broadcast(const uint8_t* data, size_t size);
+    /// Hands partially filled buffers to consumers.
+    void flushAll();
+    /// Flushes, then sends `event` to every consumer.
+    void broadcastEvent(const RuntimeEvent& event);
+    /// Sends end-of-partition to every consumer.
+    void finish();
+
+    BufferPool& pool() { return *pool_; }
+    /// False when no buffer is free (the producer should wait before producing more).
+    bool isAvailable() const { return pool_->isAvailable(); }
+    /// True once data has been emitted but not flushed.
+    bool hasUnflushedData() const { return unflushed_; }
+
+private:
+    struct Subpartition {
+        Target target;
+        Buffer current;
+    };
+    void requestBuffer(Subpartition& s);
+
+    std::vector<Subpartition> subpartitions_;
+    std::unique_ptr<BufferPool> pool_;
+    const std::atomic<bool>* cancelled_;
+    bool unflushed_ = false;
+};
+
+}  // namespace weir

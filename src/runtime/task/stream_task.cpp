@@ -1,0 +1,235 @@
+#include "runtime/task/stream_task.h"
+
+#include "core/logging.h"
+#include "weir/core/options.h"
+#include "weir/runtime/operator_exception.h"
+#include "weir/runtime/operators/source_operator.h"
+
+namespace weir {
+
+namespace {
+
+/// The output of an operator that has no outgoing edge (sinks, or results nobody reads).
+class NoOutput final : public ElementOutput {
+public:
+    void emitWatermark(int64_t) override {}
+    void emitWatermarkStatus(bool) override {}
+    void collectSide(const std::string&, const void*, int64_t) override {}
+    void collectErased(const void*, int64_t) override {}
+};
+
+}  // namespace
+
+StreamTask::StreamTask(TaskDeployment deployment, const Configuration* configuration,
+                       CompletionCallback onDone)
+    : deployment_(std::move(deployment)), configuration_(configuration), onDone_(std::move(onDone)) {}
+
+StreamTask::~StreamTask() {
+    cancel();
+    join();
+}
+
+InputGate* StreamTask::createInputGate(int32_t numChannels) {
+    gate_ = std::make_unique<InputGate>(numChannels, &signal_);
+    return gate_.get();
+}
+
+void StreamTask::setInputChannelMapping(std::vector<std::pair<int32_t, int32_t>> channelToInput) {
+    channelToInput_ = std::move(channelToInput);
+}
+
+void StreamTask::addResultPartition(std::unique_ptr<ResultPartition> partition) {
+    partition->pool().addAvailabilityListener(&signal_);
+    writers_.push_back(std::make_unique<RecordWriter>(partition.get()));
+    partitions_.push_back(std::move(partition));
+}
+
+void StreamTask::start() { thread_ = std::thread([this] { run(); }); }
+
+void StreamTask::cancel() {
+    cancelled_.store(true, std::memory_order_release);
+    signal_.notify();
+    for (auto& p : partitions_) p->pool().cancelAll();
+}
+
+void StreamTask::join() {
+    if (thread_.joinable()) thread_.join();
+}
+
+void StreamTask::buildChain() {
+    const auto& ops = deployment_.operators;
+    operators_.resize(ops.size());
+    for (size_t i = 0; i < ops.size(); ++i) operators_[i] = ops[i].factory();
+
+    // Wire back to front: a chaining output needs the operator it feeds to be set up already.
+    for (size_t r = ops.size(); r-- > 0;) {
+        const auto& spec = ops[r];
+        std::vector<ElementOutput*> leaves;
+        bool onlyMain = true;
+        for (const auto& out : spec.outputs) {
+            std::unique_ptr<ElementOutput> leaf =
+                out.chained ? out.type->createChainingOutput(operators_[out.chainedOperator].get())
+                            : out.type->createRecordWriterOutput(writers_.at(out.partition).get(), out.partitioner,
+                                                                 deployment_.taskInfo.subtaskIndex,
+                                                                 out.consumerMaxParallelism);
+            leaf->setSideTag(out.sideOutputTag);
+            onlyMain = onlyMain && out.sideOutputTag.empty();
+            leaves.push_back(leaf.get());
+            outputs_.push_back(std::move(leaf));
+        }
+        ElementOutput* output;
+        if (leaves.size() == 1 && onlyMain) {
+            output = leaves[0];
+        } else if (spec.outputType) {
+            outputs_.push_back(spec.outputType->createBroadcastingOutput(leaves));
+            output = outputs_.back().get();
+        } else {
+            outputs_.push_back(std::make_unique<NoOutput>());
+            output = outputs_.back().get();
+        }
+
+        OperatorSetup setup;
+        setup.operatorName = spec.name;
+        setup.operatorId = spec.operatorId;
+        setup.taskInfo = deployment_.taskInfo;
+        setup.executionMode = deployment_.executionMode;
+        setup.configuration = configuration_;
+        setup.cancelled = &cancelled_;
+        setup.wakeUpTask = [this] { signal_.notify(); };
+        if (spec.keyed) {
+            const auto& info = deployment_.taskInfo;
+            keyedStates_.push_back(std::make_unique<KeyedStateBackend>(
+                keygroups::rangeForOperatorIndex(info.maxParallelism, info.parallelism, info.subtaskIndex),
+                info.maxParallelism));
+            setup.keyedStateBackend = keyedStates_.back().get();
+        }
+        runAttributed(spec.name, [&] { operators_[r]->setup(setup, output); });
+    }
+    if (ops[0].isSource) source_ = static_cast<SourceOperatorBase*>(operators_[0].get());
+
+    for (const auto& in : deployment_.inputs)
+        inputs_.push_back(in.type->createNetworkInput(operators_[0].get(), in.inputIndex, in.numChannels));
+}
+
+void StreamTask::run() {
+    TaskState state = TaskState::FINISHED;
+    std::string error;
+    const std::string taskName = deployment_.taskInfo.taskNameWithSubtask();
+    auto fail = [&](const std::string& what) {
+        if (cancelled_.load()) {
+            state = TaskState::CANCELED;
+        } else if (state != TaskState::FAILED) {
+            state = TaskState::FAILED;
+            error = "task '" + taskName + "' failed: " + what;
+        }
+    };
+    try {
+        buildChain();
+        // Open back to front so that every operator is ready before its input starts to flow.
+        for (size_t r = operators_.size(); r-- > 0;) {
+            auto& op = operators_[r];
+            runAttributed(deployment_.operators[r].name, [&] {
+                op->initializeState();
+                op->open();
+            });
+        }
+        log::debug("task {} running", taskName);
+        runLoop();
+        if (cancelled_.load() && !endOfInputReached_) state = TaskState::CANCELED;
+    } catch (const std::exception& e) {
+        fail(e.what());
+    }
+    for (size_t i = 0; i < operators_.size(); ++i) {
+        try {
+            if (operators_[i]) runAttributed(deployment_.operators[i].name, [&] { operators_[i]->close(); });
+        } catch (const std::exception& e) {
+            fail(e.what());
+        }
+    }
+    log::debug("task {} ended", taskName);
+    onDone_(*this, state, error);
+}
+
+bool StreamTask::outputsAvailable() const {
+    for (const auto& p : partitions_)
+        if (!p->isAvailable()) return false;
+    return true;
+}
+
+void StreamTask::flushOutputs() {
+    for (auto& p : partitions_)
+        if (p->hasUnflushedData()) p->flushAll();
+}
+
+void StreamTask::runLoop() {
+    const auto bufferTimeout = configuration_->get(options::kBufferTimeout);
+    auto lastFlush = std::chrono::steady_clock::now();
+    while (!cancelled_.load(std::memory_order_acquire)) {
+        mailbox_.runAll();
+        if (endOfInputReached_) break;
+        if (!outputsAvailable()) {
+            signal_.wait(std::chrono::milliseconds(50));
+            continue;
+        }
+        bool worked = false;
+        if (source_) {
+            for (int i = 0; i < 512; ++i) {
+                InputStatus status = source_->emitNext();
+                if (status == InputStatus::END_OF_INPUT) {
+                    endOfInput();
+                    break;
+                }
+                if (status == InputStatus::NOTHING_AVAILABLE) break;
+                worked = true;
+            }
+            if (!worked && !endOfInputReached_) {
+                flushOutputs();
+                signal_.wait(std::chrono::milliseconds(10));
+            }
+        } else {
+            worked = processNetworkInput();
+            if (!worked && !endOfInputReached_) {
+                flushOutputs();
+                signal_.wait(std::chrono::milliseconds(100));
+            }
+        }
+        if (bufferTimeout.count() >= 0) {
+            auto now = std::chrono::steady_clock::now();
+            if (now - lastFlush >= bufferTimeout) {
+                flushOutputs();
+                lastFlush = now;
+            }
+        }
+    }
+}
+
+bool StreamTask::processNetworkInput() {
+    auto entry = gate_ ? gate_->poll() : std::nullopt;
+    if (!entry) return false;
+    auto [inputPos, channel] = channelToInput_.at(entry->channel);
+    NetworkInputBase& input = *inputs_[inputPos];
+    if (!entry->event) {
+        runAttributed(deployment_.operators[0].name, [&] {
+            input.processBuffer(entry->buffer.data(), entry->buffer.size(), channel);
+        });
+        return true;
+    }
+    if (entry->event->type == RuntimeEventType::kEndOfPartition && input.endOfPartition(channel)) {
+        runAttributed(deployment_.operators[0].name, [&] { operators_[0]->endInput(input.inputIndex()); });
+        if (++finishedInputs_ == static_cast<int32_t>(inputs_.size())) endOfInput();
+    }
+    return true;
+}
+
+void StreamTask::endOfInput() {
+    for (size_t i = 0; i < operators_.size(); ++i) {
+        runAttributed(deployment_.operators[i].name, [&] {
+            if (i > 0) operators_[i]->endInput(0);
+            operators_[i]->finish();
+        });
+    }
+    for (auto& p : partitions_) p->finish();
+    endOfInputReached_ = true;
+}
+
+}  // namespace weir

@@ -1,0 +1,51 @@
+#pragma once
+// TaskDeployment: everything one subtask needs to run, as the job master hands it over: its
+// operator chain (factories and how their outputs connect), its inputs and its outputs.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "weir/core/configuration.h"
+#include "weir/graph/transformation.h"
+#include "weir/runtime/task_info.h"
+
+namespace weir {
+
+/// Where one operator output goes: to another operator of the chain, or to a result partition.
+struct OperatorOutputSpec {
+    bool chained = false;
+    int32_t chainedOperator = -1;  // index into TaskDeployment::operators
+    int32_t partition = -1;        // index into the task's result partitions
+    PartitionerSpec partitioner;
+    int32_t consumerMaxParallelism = 128;
+    std::string sideOutputTag;
+    std::shared_ptr<const TypeInformationBase> type;
+};
+
+struct ChainedOperatorSpec {
+    std::string name;
+    std::string operatorId;
+    OperatorFactory factory;
+    std::shared_ptr<const TypeInformationBase> outputType;
+    bool keyed = false;
+    bool isSource = false;
+    std::vector<OperatorOutputSpec> outputs;
+};
+
+struct TaskInputSpec {
+    int32_t inputIndex = 0;  // operator input (0 or 1) of the chain head
+    std::shared_ptr<const TypeInformationBase> type;
+    int32_t numChannels = 0;
+};
+
+struct TaskDeployment {
+    TaskInfo taskInfo;
+    RuntimeExecutionMode executionMode = RuntimeExecutionMode::STREAMING;
+    /// Head first; an operator is listed before the operators it feeds.
+    std::vector<ChainedOperatorSpec> operators;
+    /// One per operator input of the head that is fed by the network.
+    std::vector<TaskInputSpec> inputs;
+};
+
+}  // namespace weir
