@@ -9,12 +9,14 @@
 
 namespace weir::detail {
 
-/// Field access through a runtime member pointer.
-template <class T, class M>
+/// Field access through a member pointer (`&Order::amount`).
+template <class P>
 struct PointerField {
-    M T::*member;
-    M& get(T& v) const { return v.*member; }
-    const M& get(const T& v) const { return v.*member; }
+    P member;
+    template <class T>
+    auto& get(T& v) const {
+        return v.*member;
+    }
 };
 
 enum class AggregationKind { SUM, MIN, MAX, MIN_BY, MAX_BY };

@@ -42,18 +42,23 @@ public:
         });
     }
 
-    template <class M>
-    DataStream<T> sum(M T::*field) { return aggregate(detail::AggregationKind::SUM, field, "Keyed Sum"); }
-    template <class M>
-    DataStream<T> min(M T::*field) { return aggregate(detail::AggregationKind::MIN, field, "Keyed Min"); }
-    template <class M>
-    DataStream<T> max(M T::*field) { return aggregate(detail::AggregationKind::MAX, field, "Keyed Max"); }
-    template <class M>
-    DataStream<T> minBy(M T::*field) { return aggregate(detail::AggregationKind::MIN_BY, field, "Keyed MinBy"); }
-    template <class M>
-    DataStream<T> maxBy(M T::*field) { return aggregate(detail::AggregationKind::MAX_BY, field, "Keyed MaxBy"); }
+    template <class P>
+        requires std::is_member_object_pointer_v<P>
+    DataStream<T> sum(P field) { return aggregate(detail::AggregationKind::SUM, field, "Keyed Sum"); }
+    template <class P>
+        requires std::is_member_object_pointer_v<P>
+    DataStream<T> min(P field) { return aggregate(detail::AggregationKind::MIN, field, "Keyed Min"); }
+    template <class P>
+        requires std::is_member_object_pointer_v<P>
+    DataStream<T> max(P field) { return aggregate(detail::AggregationKind::MAX, field, "Keyed Max"); }
+    template <class P>
+        requires std::is_member_object_pointer_v<P>
+    DataStream<T> minBy(P field) { return aggregate(detail::AggregationKind::MIN_BY, field, "Keyed MinBy"); }
+    template <class P>
+        requires std::is_member_object_pointer_v<P>
+    DataStream<T> maxBy(P field) { return aggregate(detail::AggregationKind::MAX_BY, field, "Keyed MaxBy"); }
 
-    /// Field N of a pair or tuple: `sum<1>()`.
+    /// Field N of a pair or tuple: `sum<1>()`; `sum<0>()` on a stream of numbers.
     template <size_t N>
     DataStream<T> sum() { return aggregateIndex<N>(detail::AggregationKind::SUM, "Keyed Sum"); }
     template <size_t N>
@@ -84,13 +89,18 @@ private:
         t->keyed = true;
         return DataStream<R>(this->env_, t);
     }
-    template <class M>
-    DataStream<T> aggregate(detail::AggregationKind kind, M T::*field, const char* name) {
-        return reduce(detail::FieldAggregation<T, detail::PointerField<T, M>>{kind, {field}}).name(name);
+    template <class P>
+    DataStream<T> aggregate(detail::AggregationKind kind, P field, const char* name) {
+        return reduce(detail::FieldAggregation<T, detail::PointerField<P>>{kind, {field}}).name(name);
     }
     template <size_t N>
     DataStream<T> aggregateIndex(detail::AggregationKind kind, const char* name) {
-        return reduce(detail::FieldAggregation<T, detail::TupleField<T, N>>{kind, {}}).name(name);
+        if constexpr (std::is_arithmetic_v<T>) {
+            static_assert(N == 0, "a stream of numbers has only field 0");
+            return reduce(detail::FieldAggregation<T, detail::WholeValue<T>>{kind, {}}).name(name);
+        } else {
+            return reduce(detail::FieldAggregation<T, detail::TupleField<T, N>>{kind, {}}).name(name);
+        }
     }
 
     std::function<K(const T&)> key_;
