@@ -34,6 +34,8 @@ LocalJob::LocalJob(JobGraph jobGraph, std::string jobId)
 LocalJob::~LocalJob() {
     cancel();
     for (auto& t : tasks_) t->join();
+    // Queued buffers go back to their producers' pools before any task (and pool) is destroyed.
+    for (auto& t : tasks_) t->releaseInputGate();
 }
 
 JobStatus LocalJob::status() const {

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -140,7 +141,8 @@ TEST_F(TextLineFileSourceTest, LinesLongerThanTheReadChunkAndTheSplit) {
 
 TEST_F(TextLineFileSourceTest, CarriageReturnBeforeNewlineIsDropped) {
     std::string path = write("crlf.txt", "one\r\ntwo\r\nthree\n");
-    for (int32_t p = 1; p <= 4; ++p) EXPECT_THAT(readAll(path, p), ElementsAre("one", "two", "three"));
+    for (int32_t p = 1; p <= 4; ++p)
+        EXPECT_THAT(readAll(path, p), ElementsAre("one", "two", "three"));
 }
 
 TEST_F(TextLineFileSourceTest, FinalLineWithoutNewlineIsRead) {
@@ -193,6 +195,21 @@ TEST_F(TextLineFileSourceTest, MissingPathFailsNamingThePath) {
         FAIL() << "createReader did not throw";
     } catch (const Exception& e) {
         EXPECT_THAT(e.what(), HasSubstr(missing));
+        EXPECT_THAT(e.what(), HasSubstr("No such file or directory"));
+    }
+}
+
+TEST_F(TextLineFileSourceTest, FileRemovedBeforeReadingFailsNamingThePath) {
+    std::string path = write("gone.txt", "x\n");
+    TextLineFileSource source(path);
+    auto reader = source.createReader(SourceReaderContext{});
+    fs::remove(path);
+    CollectingOutput out;
+    try {
+        reader->pollNext(out);
+        FAIL() << "pollNext did not throw";
+    } catch (const Exception& e) {
+        EXPECT_THAT(e.what(), HasSubstr(path));
         EXPECT_THAT(e.what(), HasSubstr("No such file or directory"));
     }
 }

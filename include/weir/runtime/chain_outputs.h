@@ -31,6 +31,9 @@ public:
             throw;
         } catch (const std::exception& e) {
             throw OperatorException(nextOperator_->setupInfo().operatorName, e.what());
+        } catch (...) {
+            throw OperatorException(nextOperator_->setupInfo().operatorName,
+                                    "unknown exception (not derived from std::exception)");
         }
     }
     void collectSide(const std::string& tagId, const void* value, int64_t timestamp) override {

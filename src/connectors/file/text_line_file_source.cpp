@@ -131,7 +131,8 @@ private:
         bufferStart_ += bufferLength_;
         bufferPos_ = bufferLength_ = 0;
         while (true) {
-            ssize_t n = ::pread(fd_, buffer_.data(), buffer_.size(), static_cast<off_t>(bufferStart_));
+            ssize_t n =
+                ::pread(fd_, buffer_.data(), buffer_.size(), static_cast<off_t>(bufferStart_));
             if (n < 0 && errno == EINTR) continue;
             if (n < 0) throwIoError("cannot read", *path_, errno);
             bufferLength_ = static_cast<size_t>(n);

@@ -7,11 +7,12 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -109,8 +110,9 @@ private:
             if (isStopping()) return;
             if (maxRetries_ >= 0 && retries >= maxRetries_) {
                 if (!connected || !error.empty()) {
-                    finish(connected ? error
-                                     : "socketTextStream: cannot connect to " + address() + ": " + error);
+                    finish(connected
+                               ? error
+                               : "socketTextStream: cannot connect to " + address() + ": " + error);
                     return;
                 }
                 if (!partial.empty() && !push(std::move(partial))) return;
@@ -119,7 +121,8 @@ private:
             }
             ++retries;
             std::unique_lock lock(mutex_);
-            if (spaceAvailable_.wait_for(lock, retryInterval_, [this] { return stopping_; })) return;
+            if (spaceAvailable_.wait_for(lock, retryInterval_, [this] { return stopping_; }))
+                return;
         }
     }
 
@@ -137,7 +140,8 @@ private:
         }
         int result = -1;
         for (addrinfo* a = addresses; a && result < 0; a = a->ai_next) {
-            int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+            int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                              a->ai_protocol);
             if (fd < 0) {
                 error = std::strerror(errno);
                 continue;
@@ -147,7 +151,8 @@ private:
                 break;
             }
             int err = 0;
-            if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0) err = errno == EINPROGRESS ? waitConnected(fd) : errno;
+            if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0)
+                err = errno == EINPROGRESS ? waitConnected(fd) : errno;
             if (err == 0) {
                 // Reads block from here on; close() unblocks them with shutdown().
                 ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
@@ -186,7 +191,8 @@ private:
             if (n < 0 && errno == EINTR) continue;
             if (n < 0) {
                 if (isStopping()) return {};
-                return "socketTextStream: reading from " + address() + " failed: " + std::strerror(errno);
+                return "socketTextStream: reading from " + address() +
+                       " failed: " + std::strerror(errno);
             }
             if (n == 0) return {};
             const char* data = buffer.data();
@@ -199,7 +205,8 @@ private:
                 }
                 partial.append(data, d);
                 data = d + 1;
-                if (delimiter_ == '\n' && !partial.empty() && partial.back() == '\r') partial.pop_back();
+                if (delimiter_ == '\n' && !partial.empty() && partial.back() == '\r')
+                    partial.pop_back();
                 if (!push(std::move(partial))) return {};
                 partial.clear();
             }
@@ -211,7 +218,8 @@ private:
         bool wasEmpty;
         {
             std::unique_lock lock(mutex_);
-            spaceAvailable_.wait(lock, [this] { return stopping_ || queue_.size() < kQueueCapacity; });
+            spaceAvailable_.wait(lock,
+                                 [this] { return stopping_ || queue_.size() < kQueueCapacity; });
             if (stopping_) return false;
             wasEmpty = queue_.empty();
             queue_.push_back(std::move(record));

@@ -48,8 +48,9 @@ private:
     };
     void requestBuffer(Subpartition& s);
 
-    std::vector<Subpartition> subpartitions_;
+    // The pool is declared first so that it outlives the buffers the subpartitions hold.
     std::unique_ptr<BufferPool> pool_;
+    std::vector<Subpartition> subpartitions_;
     const std::atomic<bool>* cancelled_;
     bool unflushed_ = false;
 };

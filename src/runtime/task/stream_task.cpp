@@ -138,6 +138,8 @@ void StreamTask::run() {
         if (cancelled_.load() && !endOfInputReached_) state = TaskState::CANCELED;
     } catch (const std::exception& e) {
         fail(e.what());
+    } catch (...) {
+        fail("unknown exception (not derived from std::exception)");
     }
     for (size_t i = 0; i < operators_.size(); ++i) {
         try {
@@ -173,15 +175,14 @@ void StreamTask::runLoop() {
         }
         bool worked = false;
         if (source_) {
-            for (int i = 0; i < 512; ++i) {
-                InputStatus status = source_->emitNext();
-                if (status == InputStatus::END_OF_INPUT) {
-                    endOfInput();
-                    break;
+            InputStatus status = InputStatus::MORE_AVAILABLE;
+            runAttributed(deployment_.operators[0].name, [&] {
+                for (int i = 0; i < 512 && status == InputStatus::MORE_AVAILABLE; ++i) {
+                    status = source_->emitNext();
+                    worked = worked || status != InputStatus::NOTHING_AVAILABLE;
                 }
-                if (status == InputStatus::NOTHING_AVAILABLE) break;
-                worked = true;
-            }
+            });
+            if (status == InputStatus::END_OF_INPUT) endOfInput();
             if (!worked && !endOfInputReached_) {
                 flushOutputs();
                 signal_.wait(std::chrono::milliseconds(10));

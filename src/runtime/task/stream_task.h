@@ -50,6 +50,9 @@ public:
     /// Asks the task to stop; it ends in CANCELED unless it already ended. Thread-safe.
     void cancel();
     void join();
+    /// Drops the buffers still queued in the input gate (after a failure or cancellation), while
+    /// the producers' pools still exist. Call after every task of the job has been joined.
+    void releaseInputGate() { gate_.reset(); }
 
     const TaskInfo& info() const { return deployment_.taskInfo; }
     Mailbox& mailbox() { return mailbox_; }

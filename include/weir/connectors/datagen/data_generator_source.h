@@ -34,7 +34,8 @@ public:
     DataGeneratorSource(std::function<T(int64_t index)> generator, int64_t count,
                         RateLimiterStrategy rate = RateLimiterStrategy::noOp())
         : generator_(std::move(generator)), count_(count), rate_(std::move(rate)) {
-        if (!generator_) throw InvalidProgramException("DataGeneratorSource: the generator is empty");
+        if (!generator_)
+            throw InvalidProgramException("DataGeneratorSource: the generator is empty");
         if (count_ < 0)
             throw InvalidProgramException("DataGeneratorSource: count must not be negative, got " +
                                           std::to_string(count_));
@@ -61,7 +62,10 @@ private:
     class Reader final : public SourceReader<T> {
     public:
         Reader(std::function<T(int64_t)> generator, int64_t begin, int64_t end, RateLimiter limiter)
-            : generator_(std::move(generator)), next_(begin), end_(end), limiter_(std::move(limiter)) {}
+            : generator_(std::move(generator)),
+              next_(begin),
+              end_(end),
+              limiter_(std::move(limiter)) {}
 
         InputStatus pollNext(ReaderOutput<T>& out) override {
             if (next_ >= end_) return InputStatus::END_OF_INPUT;

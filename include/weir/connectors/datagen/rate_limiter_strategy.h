@@ -55,7 +55,7 @@ private:
     double intervalNanos_ = 0;
     MonotonicClock clock_;
     bool started_ = false;
-    int64_t start_ = 0;       // clock time of the first tryAcquire
+    int64_t start_ = 0;     // clock time of the first tryAcquire
     double nextNanos_ = 0;  // when the next record may go, relative to start_
 };
 
