@@ -14,6 +14,7 @@
 // Every run's checksum is compared with its loop's: a difference prints MISMATCH and exits 1.
 // bench/README.md explains every column.
 #include <sys/resource.h>
+#include <unistd.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -28,7 +29,6 @@
 #include <fstream>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -228,7 +228,19 @@ struct Measurement {
     double wallSeconds = 0;
     double cpuSeconds = 0;
     int64_t rssGrowthKiB = -1;  // peak RSS during the run minus RSS before it
+    double otherCores = -1;     // cores other processes (and the hypervisor) kept busy meanwhile
 };
+
+/// CPU seconds the whole machine spent busy (user, nice, system, irq, softirq, steal) since boot,
+/// from /proc/stat, or -1.
+double machineBusySeconds() {
+    std::ifstream in("/proc/stat");
+    std::string cpu;
+    uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+    if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) || cpu != "cpu")
+        return -1;
+    return static_cast<double>(user + nice + system + irq + softirq + steal) / sysconf(_SC_CLK_TCK);
+}
 
 /// The 1-minute load average: other processes competing for the cores skew every figure.
 std::string loadAverage() {
@@ -245,12 +257,16 @@ Measurement measureOnce(const std::function<Checksum()>& run) {
     int64_t rssBefore = procStatusKiB("VmRSS");
     bool hwmReset = resetPeakRss();
     double cpu0 = cpuSeconds();
+    double busy0 = machineBusySeconds();
     auto t0 = std::chrono::steady_clock::now();
     Measurement m;
     m.checksum = run();
     auto t1 = std::chrono::steady_clock::now();
     m.cpuSeconds = cpuSeconds() - cpu0;
     m.wallSeconds = std::chrono::duration<double>(t1 - t0).count();
+    double busy1 = machineBusySeconds();
+    // /proc/stat counts in clock ticks (10 ms): meaningful for runs of a few tenths of a second.
+    if (busy0 >= 0 && busy1 >= 0) m.otherCores = std::max(0.0, (busy1 - busy0 - m.cpuSeconds) / m.wallSeconds);
     int64_t hwm = procStatusKiB("VmHWM");
     // Without the reset VmHWM is the process-lifetime peak, which says nothing about this run.
     // The kernel updates both counters lazily (by up to a few pages per thread): clamp at 0.
@@ -258,19 +274,29 @@ Measurement measureOnce(const std::function<Checksum()>& run) {
     return m;
 }
 
-/// Best (shortest wall time) of `repeat` runs; every run's checksum must be the same.
-std::optional<Measurement> measure(int repeat, const std::function<Checksum()>& run, Checksum* firstChecksum) {
-    std::optional<Measurement> best;
+struct Repeated {
+    Measurement best;         // the run with the shortest wall time
+    Checksum first;           // the first run's checksum
+    bool stable = true;       // every run had the first run's checksum
+    Checksum firstDifferent;  // else the first one that did not
+};
+
+Repeated measure(int repeat, const std::function<Checksum()>& run) {
+    Repeated r;
     for (int i = 0; i < repeat; ++i) {
         Measurement m = measureOnce(run);
-        if (best && !(m.checksum == best->checksum)) {
-            *firstChecksum = best->checksum;
-            best->checksum = m.checksum;
-            return std::nullopt;
+        if (i == 0) {
+            r.best = m;
+            r.first = m.checksum;
+            continue;
         }
-        if (!best || m.wallSeconds < best->wallSeconds) best = m;
+        if (r.stable && !(m.checksum == r.first)) {
+            r.stable = false;
+            r.firstDifferent = m.checksum;
+        }
+        if (m.wallSeconds < r.best.wallSeconds) r.best = m;
     }
-    return best;
+    return r;
 }
 
 // ---- reporting ------------------------------------------------------------------------------
@@ -288,9 +314,9 @@ struct Row {
 
 void printHeader() {
     std::printf(
-        "%-9s %-5s %2s %3s %11s %8s %9s %9s %11s %11s %7s %7s %8s %8s  %s\n", "pipeline", "run", "p", "thr",
-        "records", "wall s", "Mrec/s", "MB/s", "Mrec/s/core", "Mrec/cpu-s", "ratio", "ratio/c", "maxRSS", "dRSS",
-        "checksum (count sum)");
+        "%-9s %-4s %2s %3s %9s %7s %8s %8s %11s %10s %6s %7s %6s %5s %6s  %s\n", "pipeline", "run", "p",
+        "thr", "records", "wall s", "Mrec/s", "MB/s", "Mrec/s/core", "Mrec/cpu-s", "ratio", "ratio/c", "maxRSS",
+        "dRSS", "others", "checksum (count sum)");
 }
 
 void printRow(const Row& r, int cores) {
@@ -305,10 +331,12 @@ void printRow(const Row& r, int cores) {
     }
     char growth[16] = "-";
     if (r.m.rssGrowthKiB >= 0) std::snprintf(growth, sizeof growth, "%.1f", r.m.rssGrowthKiB / 1024.0);
-    std::printf("%-9s %-5s %2d %3d %11lld %8.3f %9.2f %9.1f %11.2f %11.2f %7s %7s %8.1f %8s  %llu %016llx\n",
+    char others[16] = "-";
+    if (r.m.otherCores >= 0) std::snprintf(others, sizeof others, "%.2f", r.m.otherCores);
+    std::printf("%-9s %-4s %2d %3d %9lld %7.3f %8.2f %8.1f %11.2f %10.2f %6s %7s %6.1f %5s %6s  %llu %016llx\n",
                 r.pipeline.c_str(), r.engine.c_str(), r.parallelism, r.threads,
                 static_cast<long long>(r.records), r.m.wallSeconds, rate / 1e6, rate * r.recordBytes / 1e6,
-                perCore / 1e6, perCpuSecond / 1e6, ratio, ratioPerCore, maxRssKiB() / 1024.0, growth,
+                perCore / 1e6, perCpuSecond / 1e6, ratio, ratioPerCore, maxRssKiB() / 1024.0, growth, others,
                 static_cast<unsigned long long>(r.m.checksum.count),
                 static_cast<unsigned long long>(r.m.checksum.sum));
     std::fflush(stdout);
@@ -396,7 +424,6 @@ Options parseOptions(const std::vector<std::string>& args) {
 bool benchmark(const std::string& name, int64_t records, size_t recordBytes, int tasksPerSubtask,
                const Options& o, const std::function<Checksum()>& loop,
                const std::function<Checksum(int32_t)>& pipeline) {
-    Checksum previous;
     auto mismatch = [&](const std::string& what, const Checksum& expected, const Checksum& got) {
         std::printf("MISMATCH %s %s: expected count %llu sum %016llx, got count %llu sum %016llx\n", name.c_str(),
                     what.c_str(), static_cast<unsigned long long>(expected.count),
@@ -404,18 +431,16 @@ bool benchmark(const std::string& name, int64_t records, size_t recordBytes, int
                     static_cast<unsigned long long>(got.sum));
         return false;
     };
-    auto baseline = measure(o.repeat, loop, &previous);
-    if (!baseline) return mismatch("loop (between repetitions)", previous, Checksum{});
-    Row base{name, "loop", 1, 1, records, recordBytes, *baseline, 0};
-    printRow(base, o.cores);
-    const double baselineRate = records / baseline->wallSeconds;
+    Repeated baseline = measure(o.repeat, loop);
+    printRow(Row{name, "loop", 1, 1, records, recordBytes, baseline.best, 0}, o.cores);
+    if (!baseline.stable) return mismatch("loop (between repetitions)", baseline.first, baseline.firstDifferent);
+    const double baselineRate = records / baseline.best.wallSeconds;
     for (int32_t p : o.parallelisms) {
-        auto m = measure(o.repeat, [&] { return pipeline(p); }, &previous);
-        if (!m) return mismatch("weir p=" + std::to_string(p) + " (between repetitions)", previous, Checksum{});
-        Row row{name, "weir", p, tasksPerSubtask * p, records, recordBytes, *m, baselineRate};
-        printRow(row, o.cores);
-        if (!(m->checksum == baseline->checksum))
-            return mismatch("weir p=" + std::to_string(p), baseline->checksum, m->checksum);
+        const std::string what = "weir p=" + std::to_string(p);
+        Repeated run = measure(o.repeat, [&] { return pipeline(p); });
+        printRow(Row{name, "weir", p, tasksPerSubtask * p, records, recordBytes, run.best, baselineRate}, o.cores);
+        if (!run.stable) return mismatch(what + " (between repetitions)", run.first, run.firstDifferent);
+        if (!(run.first == baseline.first)) return mismatch(what, baseline.first, run.first);
     }
     return true;
 }

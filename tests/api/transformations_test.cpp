@@ -36,6 +36,16 @@ TEST(DataStream, MapFlatMapFilterOnElements) {
     EXPECT_EQ(out, (std::vector<std::string>{"aa", "bb"}));
 }
 
+TEST(DataStream, FlatMapWithAGenericLambdaAndAnExplicitType) {
+    auto env = StreamExecutionEnvironment::create();
+    auto out = env.fromElements<int64_t>({3})
+                   .flatMap<std::string>([](const auto& v, auto& collector) {
+                       for (int64_t i = 0; i < v; ++i) collector.collect(std::to_string(i));
+                   })
+                   .executeAndCollect();
+    EXPECT_EQ(out, (std::vector<std::string>{"0", "1", "2"}));
+}
+
 TEST(DataStream, FromSequenceIsSplitAmongSubtasksWithoutLossOrDuplicates) {
     for (int p : {1, 2, 3}) {
         auto env = StreamExecutionEnvironment::create();

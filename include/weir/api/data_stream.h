@@ -70,11 +70,16 @@ public:
                       [f] { return std::make_unique<MapOperator<T, R, F>>(f); });
     }
 
+    /// R is deduced from a `Collector<R>&` parameter (or F::OutputType); give it explicitly for
+    /// generic lambdas: `flatMap<std::string>([](const auto& v, auto& out) {...})`.
     template <class R = void, class F>
     auto flatMap(F f) {
-        using Out = std::conditional_t<std::is_void_v<R>, typename detail::FlatMapOutput<F>::type, R>;
-        return add<Out>(TransformationKind::ONE_INPUT, "Flat Map",
-                        [f] { return std::make_unique<FlatMapOperator<T, Out, F>>(f); });
+        if constexpr (std::is_void_v<R>) {
+            return flatMap<typename detail::FlatMapOutput<F>::type>(std::move(f));
+        } else {
+            return add<R>(TransformationKind::ONE_INPUT, "Flat Map",
+                          [f] { return std::make_unique<FlatMapOperator<T, R, F>>(f); });
+        }
     }
 
     template <class F>
