@@ -45,14 +45,20 @@ using KeyedRecord = std::pair<int64_t, int64_t>;  // (key, value), then (key, ro
 
 constexpr uint64_t kGolden = 0x9E3779B97F4A7C15ull;
 
-/// (a) map: the record to keep.
-inline int64_t scale(int64_t x) { return x * 3 + 1; }
+/// (a) map.
+inline int64_t scale(int64_t x) {
+    return x * 3 + 1;
+}
 /// (a) filter: keeps exactly half of the mapped records, in a pattern a branch predictor learns
 /// (keep, keep, drop, drop), so that the run measures the engine rather than mispredictions.
-inline bool keepScaled(int64_t y) { return (y & 2) == 0; }
+inline bool keepScaled(int64_t y) {
+    return (y & 2) == 0;
+}
 /// What a sink adds to its checksum per record. Sums commute, so the checksum does not depend on
 /// which subtask saw which record, only on the multiset of results.
-inline uint64_t fold(int64_t y) { return static_cast<uint64_t>(y); }
+inline uint64_t fold(int64_t y) {
+    return static_cast<uint64_t>(y);
+}
 inline uint64_t fold(const KeyedRecord& r) {
     return static_cast<uint64_t>(r.second) * kGolden + static_cast<uint64_t>(r.first);
 }
@@ -86,7 +92,8 @@ private:
             if (next_ >= end_) return weir::InputStatus::END_OF_INPUT;
             out.collect(next_);
             next_ += step_;
-            return next_ < end_ ? weir::InputStatus::MORE_AVAILABLE : weir::InputStatus::END_OF_INPUT;
+            return next_ < end_ ? weir::InputStatus::MORE_AVAILABLE
+                                : weir::InputStatus::END_OF_INPUT;
         }
 
     private:
@@ -110,7 +117,8 @@ template <class T>
 class ChecksumSink final : public weir::Sink<T> {
 public:
     explicit ChecksumSink(std::shared_ptr<SharedChecksum> totals) : totals_(std::move(totals)) {}
-    std::unique_ptr<weir::SinkWriter<T>> createWriter(const weir::SinkWriterContext&) const override {
+    std::unique_ptr<weir::SinkWriter<T>> createWriter(
+        const weir::SinkWriterContext&) const override {
         return std::make_unique<Writer>(totals_);
     }
 
@@ -162,12 +170,15 @@ Checksum runChainedLoop(int64_t n) {
     return c;
 }
 
-Checksum runKeyedPipeline(const weir::Configuration& conf, int32_t parallelism, int64_t n, int64_t keys) {
+Checksum runKeyedPipeline(const weir::Configuration& conf, int32_t parallelism, int64_t n,
+                          int64_t keys) {
     auto env = weir::StreamExecutionEnvironment::create(conf);
     env.setParallelism(parallelism);
     auto totals = std::make_shared<SharedChecksum>();
     env.fromSource(StridedSequenceSource(n), "sequence")
-        .map([keys](int64_t x) { return KeyedRecord{x % keys, x}; })
+        .map([keys](int64_t x) {
+            return KeyedRecord{x % keys, x};
+        })
         .keyBy([](const KeyedRecord& r) { return r.first; })
         .sum<1>()
         .sinkTo(ChecksumSink<KeyedRecord>(totals), "checksum");
@@ -237,7 +248,8 @@ double machineBusySeconds() {
     std::ifstream in("/proc/stat");
     std::string cpu;
     uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
-    if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) || cpu != "cpu")
+    if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) ||
+        cpu != "cpu")
         return -1;
     return static_cast<double>(user + nice + system + irq + softirq + steal) / sysconf(_SC_CLK_TCK);
 }
@@ -266,11 +278,13 @@ Measurement measureOnce(const std::function<Checksum()>& run) {
     m.wallSeconds = std::chrono::duration<double>(t1 - t0).count();
     double busy1 = machineBusySeconds();
     // /proc/stat counts in clock ticks (10 ms): meaningful for runs of a few tenths of a second.
-    if (busy0 >= 0 && busy1 >= 0) m.otherCores = std::max(0.0, (busy1 - busy0 - m.cpuSeconds) / m.wallSeconds);
+    if (busy0 >= 0 && busy1 >= 0)
+        m.otherCores = std::max(0.0, (busy1 - busy0 - m.cpuSeconds) / m.wallSeconds);
     int64_t hwm = procStatusKiB("VmHWM");
     // Without the reset VmHWM is the process-lifetime peak, which says nothing about this run.
     // The kernel updates both counters lazily (by up to a few pages per thread): clamp at 0.
-    if (rssBefore >= 0 && hwm >= 0 && hwmReset) m.rssGrowthKiB = std::max<int64_t>(0, hwm - rssBefore);
+    if (rssBefore >= 0 && hwm >= 0 && hwmReset)
+        m.rssGrowthKiB = std::max<int64_t>(0, hwm - rssBefore);
     return m;
 }
 
@@ -313,10 +327,10 @@ struct Row {
 };
 
 void printHeader() {
-    std::printf(
-        "%-9s %-4s %2s %3s %9s %7s %8s %8s %11s %10s %6s %7s %6s %5s %6s  %s\n", "pipeline", "run", "p",
-        "thr", "records", "wall s", "Mrec/s", "MB/s", "Mrec/s/core", "Mrec/cpu-s", "ratio", "ratio/c", "maxRSS",
-        "dRSS", "others", "checksum (count sum)");
+    std::printf("%-9s %-4s %2s %3s %9s %7s %8s %8s %11s %10s %6s %7s %6s %5s %6s  %s\n", "pipeline",
+                "run", "p", "thr", "records", "wall s", "Mrec/s", "MB/s", "Mrec/s/core",
+                "Mrec/cpu-s", "ratio", "ratio/c", "maxRSS", "dRSS", "others",
+                "checksum (count sum)");
 }
 
 void printRow(const Row& r, int cores) {
@@ -327,18 +341,22 @@ void printRow(const Row& r, int cores) {
     char ratio[16] = "-", ratioPerCore[16] = "-";
     if (r.engine != "loop" && r.baselineRate > 0) {
         std::snprintf(ratio, sizeof ratio, "%.1f%%", 100.0 * rate / r.baselineRate);
-        std::snprintf(ratioPerCore, sizeof ratioPerCore, "%.1f%%", 100.0 * perCore / r.baselineRate);
+        std::snprintf(ratioPerCore, sizeof ratioPerCore, "%.1f%%",
+                      100.0 * perCore / r.baselineRate);
     }
     char growth[16] = "-";
-    if (r.m.rssGrowthKiB >= 0) std::snprintf(growth, sizeof growth, "%.1f", r.m.rssGrowthKiB / 1024.0);
+    if (r.m.rssGrowthKiB >= 0)
+        std::snprintf(growth, sizeof growth, "%.1f", r.m.rssGrowthKiB / 1024.0);
     char others[16] = "-";
     if (r.m.otherCores >= 0) std::snprintf(others, sizeof others, "%.2f", r.m.otherCores);
-    std::printf("%-9s %-4s %2d %3d %9lld %7.3f %8.2f %8.1f %11.2f %10.2f %6s %7s %6.1f %5s %6s  %llu %016llx\n",
-                r.pipeline.c_str(), r.engine.c_str(), r.parallelism, r.threads,
-                static_cast<long long>(r.records), r.m.wallSeconds, rate / 1e6, rate * r.recordBytes / 1e6,
-                perCore / 1e6, perCpuSecond / 1e6, ratio, ratioPerCore, maxRssKiB() / 1024.0, growth, others,
-                static_cast<unsigned long long>(r.m.checksum.count),
-                static_cast<unsigned long long>(r.m.checksum.sum));
+    std::printf(
+        "%-9s %-4s %2d %3d %9lld %7.3f %8.2f %8.1f %11.2f %10.2f %6s %7s %6.1f %5s %6s  %llu "
+        "%016llx\n",
+        r.pipeline.c_str(), r.engine.c_str(), r.parallelism, r.threads,
+        static_cast<long long>(r.records), r.m.wallSeconds, rate / 1e6, rate * r.recordBytes / 1e6,
+        perCore / 1e6, perCpuSecond / 1e6, ratio, ratioPerCore, maxRssKiB() / 1024.0, growth,
+        others, static_cast<unsigned long long>(r.m.checksum.count),
+        static_cast<unsigned long long>(r.m.checksum.sum));
     std::fflush(stdout);
 }
 
@@ -359,7 +377,8 @@ int64_t parseCount(const std::string& flag, const std::string& text) {
     int64_t v = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec != std::errc() || end != text.data() + text.size() || v < 1)
-        throw weir::ConfigException("invalid " + flag + " '" + text + "': expected a positive integer");
+        throw weir::ConfigException("invalid " + flag + " '" + text +
+                                    "': expected a positive integer");
     return v;
 }
 
@@ -394,7 +413,8 @@ Options parseOptions(const std::vector<std::string>& args) {
         } else if (a == "--only") {
             const std::string& which = value();
             if (which != "chained" && which != "keyed")
-                throw weir::ConfigException("invalid --only '" + which + "': expected chained or keyed");
+                throw weir::ConfigException("invalid --only '" + which +
+                                            "': expected chained or keyed");
             o.runChained = which == "chained";
             o.runKeyed = which == "keyed";
         } else if (a == "--parallelisms") {
@@ -402,7 +422,8 @@ Options parseOptions(const std::vector<std::string>& args) {
             std::string list = value();
             for (size_t start = 0; start <= list.size();) {
                 size_t comma = std::min(list.find(',', start), list.size());
-                o.parallelisms.push_back(static_cast<int32_t>(parseCount(a, list.substr(start, comma - start))));
+                o.parallelisms.push_back(
+                    static_cast<int32_t>(parseCount(a, list.substr(start, comma - start))));
                 start = comma + 1;
             }
         } else if (a == "--help" || a == "-h") {
@@ -414,8 +435,9 @@ Options parseOptions(const std::vector<std::string>& args) {
     }
     for (int32_t p : o.parallelisms)
         if (o.keys % p != 0)
-            throw weir::ConfigException("--keys " + std::to_string(o.keys) + " must be divisible by parallelism " +
-                                        std::to_string(p) + " for (b)'s rolling sums to be deterministic");
+            throw weir::ConfigException("--keys " + std::to_string(o.keys) +
+                                        " must be divisible by parallelism " + std::to_string(p) +
+                                        " for (b)'s rolling sums to be deterministic");
     if (o.cores == 0) o.cores = std::max(1u, std::thread::hardware_concurrency());
     return o;
 }
@@ -425,21 +447,26 @@ bool benchmark(const std::string& name, int64_t records, size_t recordBytes, int
                const Options& o, const std::function<Checksum()>& loop,
                const std::function<Checksum(int32_t)>& pipeline) {
     auto mismatch = [&](const std::string& what, const Checksum& expected, const Checksum& got) {
-        std::printf("MISMATCH %s %s: expected count %llu sum %016llx, got count %llu sum %016llx\n", name.c_str(),
-                    what.c_str(), static_cast<unsigned long long>(expected.count),
-                    static_cast<unsigned long long>(expected.sum), static_cast<unsigned long long>(got.count),
+        std::printf("MISMATCH %s %s: expected count %llu sum %016llx, got count %llu sum %016llx\n",
+                    name.c_str(), what.c_str(), static_cast<unsigned long long>(expected.count),
+                    static_cast<unsigned long long>(expected.sum),
+                    static_cast<unsigned long long>(got.count),
                     static_cast<unsigned long long>(got.sum));
         return false;
     };
     Repeated baseline = measure(o.repeat, loop);
     printRow(Row{name, "loop", 1, 1, records, recordBytes, baseline.best, 0}, o.cores);
-    if (!baseline.stable) return mismatch("loop (between repetitions)", baseline.first, baseline.firstDifferent);
+    if (!baseline.stable)
+        return mismatch("loop (between repetitions)", baseline.first, baseline.firstDifferent);
     const double baselineRate = records / baseline.best.wallSeconds;
     for (int32_t p : o.parallelisms) {
         const std::string what = "weir p=" + std::to_string(p);
         Repeated run = measure(o.repeat, [&] { return pipeline(p); });
-        printRow(Row{name, "weir", p, tasksPerSubtask * p, records, recordBytes, run.best, baselineRate}, o.cores);
-        if (!run.stable) return mismatch(what + " (between repetitions)", run.first, run.firstDifferent);
+        printRow(
+            Row{name, "weir", p, tasksPerSubtask * p, records, recordBytes, run.best, baselineRate},
+            o.cores);
+        if (!run.stable)
+            return mismatch(what + " (between repetitions)", run.first, run.firstDifferent);
         if (!(run.first == baseline.first)) return mismatch(what, baseline.first, run.first);
     }
     return true;
@@ -454,19 +481,25 @@ int main(int argc, char** argv) {
         const Options o = parseOptions(cli.programArguments());
         const weir::Configuration conf = cli.getConfiguration();
 
-        std::printf("weir_throughput: best of %d run(s); %d core(s); (a) %lld records, (b) %lld records over %lld keys\n",
-                    o.repeat, o.cores, static_cast<long long>(o.chainedRecords),
-                    static_cast<long long>(o.keyedRecords), static_cast<long long>(o.keys));
-        std::printf("bytes = input records x serialized record size: (a) int64 = 8 B, (b) pair<int64,int64> = 16 B\n");
-        std::printf("Mrec/s/core = Mrec/s / min(busy threads, cores); ratio = weir Mrec/s / loop Mrec/s; "
-                    "ratio/c = weir Mrec/s/core / loop Mrec/s\n");
+        std::printf(
+            "weir_throughput: best of %d run(s); %d core(s); (a) %lld records, (b) %lld records "
+            "over %lld keys\n",
+            o.repeat, o.cores, static_cast<long long>(o.chainedRecords),
+            static_cast<long long>(o.keyedRecords), static_cast<long long>(o.keys));
+        std::printf(
+            "bytes = input records x serialized record size: (a) int64 = 8 B, (b) "
+            "pair<int64,int64> = 16 B\n");
+        std::printf(
+            "Mrec/s/core = Mrec/s / min(busy threads, cores); ratio = weir Mrec/s / loop Mrec/s; "
+            "ratio/c = weir Mrec/s/core / loop Mrec/s\n");
         std::printf("load average (1 min) before: %s\n\n", loadAverage().c_str());
         printHeader();
 
         bool ok = true;
         if (o.runChained) {
             ok = benchmark(
-                "a-chained", o.chainedRecords, sizeof(int64_t), 1, o, [&] { return runChainedLoop(o.chainedRecords); },
+                "a-chained", o.chainedRecords, sizeof(int64_t), 1, o,
+                [&] { return runChainedLoop(o.chainedRecords); },
                 [&](int32_t p) { return runChainedPipeline(conf, p, o.chainedRecords); });
         }
         if (ok && o.runKeyed) {
