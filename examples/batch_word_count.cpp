@@ -19,24 +19,29 @@ int main(int argc, char** argv) {
             if (args[i] == "--input") input = args[i + 1];
             if (args[i] == "--output") output = args[i + 1];
         }
-        auto lines = input.empty() ? env.fromElements<std::string>({"one fish two fish", "red fish blue fish"})
-                                   : env.readTextFile(input);
-        auto counts = lines
-                          .flatMap([](const std::string& line, weir::Collector<WordCount>& out) {
-                              std::string word;
-                              for (char c : line + " ") {
-                                  if (std::isalnum(static_cast<unsigned char>(c))) {
-                                      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                                  } else if (!word.empty()) {
-                                      out.collect({word, 1});
-                                      word.clear();
-                                  }
-                              }
-                          })
-                          .keyBy([](const WordCount& wc) { return wc.first; })
-                          .sum<1>();
-        if (output.empty()) counts.print();
-        else counts.writeAsText(output, weir::WriteMode::OVERWRITE);
+        auto lines =
+            input.empty()
+                ? env.fromElements<std::string>({"one fish two fish", "red fish blue fish"})
+                : env.readTextFile(input);
+        auto counts =
+            lines
+                .flatMap([](const std::string& line, weir::Collector<WordCount>& out) {
+                    std::string word;
+                    for (char c : line + " ") {
+                        if (std::isalnum(static_cast<unsigned char>(c))) {
+                            word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                        } else if (!word.empty()) {
+                            out.collect({word, 1});
+                            word.clear();
+                        }
+                    }
+                })
+                .keyBy([](const WordCount& wc) { return wc.first; })
+                .sum<1>();
+        if (output.empty())
+            counts.print();
+        else
+            counts.writeAsText(output, weir::WriteMode::OVERWRITE);
         env.execute("Batch WordCount");
         return 0;
     } catch (const std::exception& e) {

@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
         const std::string input = argumentAfter(env.programArguments(), "--input");
         const std::string output = argumentAfter(env.programArguments(), "--output");
 
-        auto text = input.empty() ? env.fromCollection(kText).name("built-in text") : env.readTextFile(input);
+        auto text = input.empty() ? env.fromCollection(kText).name("built-in text")
+                                  : env.readTextFile(input);
         auto counts = text.flatMap(tokenize)
                           .name("tokenizer")
                           .keyBy([](const std::pair<std::string, int64_t>& p) { return p.first; })

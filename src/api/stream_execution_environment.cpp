@@ -10,10 +10,9 @@ namespace weir {
 
 namespace detail {
 
-std::shared_ptr<Transformation> EnvironmentState::add(TransformationKind kind, std::string name,
-                                                      std::vector<std::shared_ptr<Transformation>> inputs,
-                                                      std::shared_ptr<const TypeInformationBase> outputType,
-                                                      OperatorFactory factory) {
+std::shared_ptr<Transformation> EnvironmentState::add(
+    TransformationKind kind, std::string name, std::vector<std::shared_ptr<Transformation>> inputs,
+    std::shared_ptr<const TypeInformationBase> outputType, OperatorFactory factory) {
     auto t = std::make_shared<Transformation>();
     t->id = nextId++;
     t->kind = kind;
@@ -26,7 +25,8 @@ std::shared_ptr<Transformation> EnvironmentState::add(TransformationKind kind, s
 }
 
 void throwBadParallelism(const std::string& name, int32_t p) {
-    throw InvalidProgramException("parallelism of '" + name + "' must be at least 1, not " + std::to_string(p));
+    throw InvalidProgramException("parallelism of '" + name + "' must be at least 1, not " +
+                                  std::to_string(p));
 }
 
 }  // namespace detail
@@ -75,8 +75,8 @@ DataStream<std::string> StreamExecutionEnvironment::readTextFile(const std::stri
     return fromSource(TextLineFileSource(path), "Text File Source: " + path);
 }
 
-DataStream<std::string> StreamExecutionEnvironment::socketTextStream(const std::string& host, int port,
-                                                                      char delimiter) {
+DataStream<std::string> StreamExecutionEnvironment::socketTextStream(const std::string& host,
+                                                                     int port, char delimiter) {
     return fromSource(SocketTextSource(host, port, delimiter),
                       "Socket Stream: " + host + ":" + std::to_string(port), /*nonParallel=*/true);
 }
@@ -84,15 +84,19 @@ DataStream<std::string> StreamExecutionEnvironment::socketTextStream(const std::
 JobClient StreamExecutionEnvironment::executeAsync(const std::string& jobName) {
     const Configuration& conf = state_->configuration;
     StreamGraphSettings settings;
-    settings.jobName = !jobName.empty() ? jobName : conf.getOptional(options::kPipelineName).value_or("Weir Streaming Job");
+    settings.jobName =
+        !jobName.empty() ? jobName
+                         : conf.getOptional(options::kPipelineName).value_or("Weir Streaming Job");
     settings.defaultParallelism = conf.get(options::kParallelism);
-    if (settings.defaultParallelism < 1) detail::throwBadParallelism("parallelism.default", settings.defaultParallelism);
+    if (settings.defaultParallelism < 1)
+        detail::throwBadParallelism("parallelism.default", settings.defaultParallelism);
     settings.maxParallelism = conf.get(options::kMaxParallelism);
     settings.executionMode = conf.get(options::kRuntimeMode);
     settings.chainingEnabled = conf.get(options::kOperatorChaining);
     auto graph = generateStreamGraph(state_->transformations, settings);
     state_->transformations.clear();
-    if (!state_->executor) throw InvalidProgramException("this environment has no executor to run jobs");
+    if (!state_->executor)
+        throw InvalidProgramException("this environment has no executor to run jobs");
     return JobClient(state_->executor->submit(std::move(graph), conf));
 }
 

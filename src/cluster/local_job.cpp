@@ -11,7 +11,8 @@ namespace weir {
 namespace {
 
 /// For each producer subtask, the consumer subtasks it sends to (in channel order).
-std::vector<std::vector<int32_t>> connections(PartitionerKind kind, int32_t producers, int32_t consumers) {
+std::vector<std::vector<int32_t>> connections(PartitionerKind kind, int32_t producers,
+                                              int32_t consumers) {
     std::vector<std::vector<int32_t>> out(producers);
     for (int32_t p = 0; p < producers; ++p) {
         if (!isPointwise(kind)) {
@@ -91,8 +92,10 @@ void LocalJob::deploy() {
                     for (size_t p = 0; p < conn[e].size(); ++p) {
                         for (int32_t target : conn[e][p]) {
                             if (target != c) continue;
-                            g.channelOf[{e, static_cast<int32_t>(p)}] = static_cast<int32_t>(g.channelToInput.size());
-                            g.channelToInput.emplace_back(static_cast<int32_t>(g.inputs.size()), spec.numChannels++);
+                            g.channelOf[{e, static_cast<int32_t>(p)}] =
+                                static_cast<int32_t>(g.channelToInput.size());
+                            g.channelToInput.emplace_back(static_cast<int32_t>(g.inputs.size()),
+                                                          spec.numChannels++);
                         }
                     }
                 }
@@ -105,7 +108,8 @@ void LocalJob::deploy() {
     std::vector<std::vector<StreamTask*>> taskOf(vertices.size());
     for (const auto& v : vertices) {
         std::map<int32_t, int32_t> position;
-        for (size_t i = 0; i < v.chainedNodes.size(); ++i) position[v.chainedNodes[i]] = static_cast<int32_t>(i);
+        for (size_t i = 0; i < v.chainedNodes.size(); ++i)
+            position[v.chainedNodes[i]] = static_cast<int32_t>(i);
         std::map<int32_t, int32_t> partitionOfEdge;  // stream edge -> index in v.outputEdges
         for (size_t i = 0; i < v.outputEdges.size(); ++i)
             partitionOfEdge[edges[v.outputEdges[i]].streamEdge] = static_cast<int32_t>(i);
@@ -146,7 +150,9 @@ void LocalJob::deploy() {
             }
             tasks_.push_back(std::make_unique<StreamTask>(
                 std::move(d), &jobGraph_.configuration,
-                [this](StreamTask& t, TaskState st, const std::string& err) { onTaskDone(t, st, err); }));
+                [this](StreamTask& t, TaskState st, const std::string& err) {
+                    onTaskDone(t, st, err);
+                }));
             StreamTask* task = tasks_.back().get();
             taskOf[v.id].push_back(task);
             const GateLayout& g = layouts[v.id][s];
@@ -166,13 +172,14 @@ void LocalJob::deploy() {
                 std::vector<ResultPartition::Target> targets;
                 for (int32_t c : conn[e][p]) {
                     StreamTask* consumer = taskOf[je.targetVertex][c];
-                    targets.push_back({consumer->inputGate(), layouts[je.targetVertex][c].channelOf.at({e, p})});
+                    targets.push_back(
+                        {consumer->inputGate(), layouts[je.targetVertex][c].channelOf.at({e, p})});
                 }
                 auto pool = std::make_unique<BufferPool>(
                     producer->info().taskNameWithSubtask() + " partition " + std::to_string(e),
                     static_cast<uint32_t>(targets.size() * perChannel + floating), segmentSize);
-                producer->addResultPartition(
-                    std::make_unique<ResultPartition>(std::move(targets), std::move(pool), producer->cancelFlag()));
+                producer->addResultPartition(std::make_unique<ResultPartition>(
+                    std::move(targets), std::move(pool), producer->cancelFlag()));
             }
         }
     }
@@ -200,9 +207,12 @@ void LocalJob::onTaskDone(StreamTask& task, TaskState state, const std::string& 
         runtimeMillis_ = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::steady_clock::now() - startTime_)
                              .count();
-        if (!failure_.empty()) status_ = JobStatus::FAILED;
-        else if (cancelRequested_ || status_ == JobStatus::CANCELLING) status_ = JobStatus::CANCELED;
-        else status_ = JobStatus::FINISHED;
+        if (!failure_.empty())
+            status_ = JobStatus::FAILED;
+        else if (cancelRequested_ || status_ == JobStatus::CANCELLING)
+            status_ = JobStatus::CANCELED;
+        else
+            status_ = JobStatus::FINISHED;
         done_.notify_all();
     }
 }
@@ -224,9 +234,11 @@ JobExecutionResult LocalJob::waitForResult() {
     for (auto& t : tasks_) t->join();
     lock.lock();
     if (status_ == JobStatus::FAILED)
-        throw JobExecutionException(jobGraph_.jobName, "job '" + jobGraph_.jobName + "' failed: " + failure_);
+        throw JobExecutionException(jobGraph_.jobName,
+                                    "job '" + jobGraph_.jobName + "' failed: " + failure_);
     if (status_ == JobStatus::CANCELED)
-        throw JobCancellationException(jobGraph_.jobName, "job '" + jobGraph_.jobName + "' was cancelled");
+        throw JobCancellationException(jobGraph_.jobName,
+                                       "job '" + jobGraph_.jobName + "' was cancelled");
     return JobExecutionResult(jobId_, jobGraph_.jobName, runtimeMillis_);
 }
 

@@ -19,7 +19,9 @@ std::string KeyGroupRange::toString() const {
 namespace keygroups {
 
 namespace {
-uint32_t rotl(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
+uint32_t rotl(uint32_t x, int r) {
+    return (x << r) | (x >> (32 - r));
+}
 uint32_t fmix(uint32_t h) {
     h ^= h >> 16;
     h *= 0x85ebca6b;
@@ -50,7 +52,8 @@ int32_t assignToKeyGroup(uint32_t keyHash, int32_t maxParallelism) {
 
 KeyGroupRange rangeForOperatorIndex(int32_t maxParallelism, int32_t parallelism, int32_t index) {
     int64_t m = maxParallelism, p = parallelism, i = index;
-    return {static_cast<int32_t>((i * m + p - 1) / p), static_cast<int32_t>(((i + 1) * m + p - 1) / p)};
+    return {static_cast<int32_t>((i * m + p - 1) / p),
+            static_cast<int32_t>(((i + 1) * m + p - 1) / p)};
 }
 
 int32_t defaultMaxParallelism(int32_t parallelism) {
@@ -83,8 +86,12 @@ uint32_t hashBytes(const void* data, size_t size) {
     const uint8_t* tail = bytes + blocks * 4;
     uint32_t k = 0;
     switch (size & 3) {
-        case 3: k ^= static_cast<uint32_t>(tail[2]) << 16; [[fallthrough]];
-        case 2: k ^= static_cast<uint32_t>(tail[1]) << 8; [[fallthrough]];
+        case 3:
+            k ^= static_cast<uint32_t>(tail[2]) << 16;
+            [[fallthrough]];
+        case 2:
+            k ^= static_cast<uint32_t>(tail[1]) << 8;
+            [[fallthrough]];
         case 1:
             k ^= tail[0];
             k *= c1;

@@ -17,6 +17,8 @@ spdlog::logger& logger() {
     return *instance;
 }
 
-void setLevel(const std::string& level) { logger().set_level(spdlog::level::from_str(level)); }
+void setLevel(const std::string& level) {
+    logger().set_level(spdlog::level::from_str(level));
+}
 
 }  // namespace weir::log

@@ -17,9 +17,9 @@ bool isChainable(const StreamGraph& graph, const StreamEdge& edge) {
     const auto& up = graph.node(edge.sourceId);
     const auto& down = graph.node(edge.targetId);
     return graph.chainingEnabled && down.inEdges.size() == 1 &&
-           edge.partitioner.kind == PartitionerKind::FORWARD && up.parallelism == down.parallelism &&
-           down.chaining == ChainingStrategy::ALWAYS && up.chaining != ChainingStrategy::NEVER &&
-           up.slotSharingGroup == down.slotSharingGroup;
+           edge.partitioner.kind == PartitionerKind::FORWARD &&
+           up.parallelism == down.parallelism && down.chaining == ChainingStrategy::ALWAYS &&
+           up.chaining != ChainingStrategy::NEVER && up.slotSharingGroup == down.slotSharingGroup;
 }
 
 JobGraph createJobGraph(std::shared_ptr<const StreamGraph> graph, const Configuration& config) {

@@ -47,7 +47,8 @@ std::vector<ResolvedInput> resolve(const std::shared_ptr<Transformation>& t) {
             }
             return inputs;
         }
-        default: return {ResolvedInput{t->id, false, {}, "", t->outputType}};
+        default:
+            return {ResolvedInput{t->id, false, {}, "", t->outputType}};
     }
 }
 
@@ -68,11 +69,16 @@ std::string hex64(uint64_t a, uint64_t b) {
 
 const char* kindName(TransformationKind k) {
     switch (k) {
-        case TransformationKind::SOURCE: return "source";
-        case TransformationKind::ONE_INPUT: return "one-input";
-        case TransformationKind::TWO_INPUT: return "two-input";
-        case TransformationKind::SINK: return "sink";
-        default: return "virtual";
+        case TransformationKind::SOURCE:
+            return "source";
+        case TransformationKind::ONE_INPUT:
+            return "one-input";
+        case TransformationKind::TWO_INPUT:
+            return "two-input";
+        case TransformationKind::SINK:
+            return "sink";
+        default:
+            return "virtual";
     }
 }
 
@@ -87,18 +93,21 @@ std::shared_ptr<StreamGraph> generateStreamGraph(
 
     // Collect every transformation reachable from the recorded ones, in id order.
     std::map<int32_t, std::shared_ptr<Transformation>> all;
-    std::vector<std::shared_ptr<Transformation>> stack(transformations.begin(), transformations.end());
+    std::vector<std::shared_ptr<Transformation>> stack(transformations.begin(),
+                                                       transformations.end());
     while (!stack.empty()) {
         auto t = stack.back();
         stack.pop_back();
         if (!all.emplace(t->id, t).second) continue;
         for (const auto& in : t->inputs) stack.push_back(in);
     }
-    bool hasSink = std::any_of(all.begin(), all.end(),
-                               [](const auto& e) { return e.second->kind == TransformationKind::SINK; });
+    bool hasSink = std::any_of(all.begin(), all.end(), [](const auto& e) {
+        return e.second->kind == TransformationKind::SINK;
+    });
     if (!hasSink)
         throw InvalidProgramException(
-            "the program has no sink: add one (print(), sinkTo(...), writeAsText(...)) before execute()");
+            "the program has no sink: add one (print(), sinkTo(...), writeAsText(...)) before "
+            "execute()");
 
     // Nodes.
     bool allBounded = true;
@@ -109,17 +118,21 @@ std::shared_ptr<StreamGraph> generateStreamGraph(
         n.id = id;
         n.name = t->name;
         n.uid = t->uid;
-        n.parallelism = t->nonParallel ? 1 : (t->parallelism > 0 ? t->parallelism : settings.defaultParallelism);
+        n.parallelism = t->nonParallel
+                            ? 1
+                            : (t->parallelism > 0 ? t->parallelism : settings.defaultParallelism);
         if (t->nonParallel && t->parallelism > 1)
-            throw InvalidProgramException("operator '" + t->name + "' is not parallel: its parallelism must be 1, not " +
+            throw InvalidProgramException("operator '" + t->name +
+                                          "' is not parallel: its parallelism must be 1, not " +
                                           std::to_string(t->parallelism));
         n.maxParallelism = t->maxParallelism > 0 ? t->maxParallelism
-                           : settings.maxParallelism > 0 ? settings.maxParallelism
-                                                         : keygroups::defaultMaxParallelism(n.parallelism);
+                           : settings.maxParallelism > 0
+                               ? settings.maxParallelism
+                               : keygroups::defaultMaxParallelism(n.parallelism);
         if (n.maxParallelism < n.parallelism)
-            throw InvalidProgramException("operator '" + t->name + "' has parallelism " +
-                                          std::to_string(n.parallelism) + " above its max parallelism " +
-                                          std::to_string(n.maxParallelism));
+            throw InvalidProgramException(
+                "operator '" + t->name + "' has parallelism " + std::to_string(n.parallelism) +
+                " above its max parallelism " + std::to_string(n.maxParallelism));
         n.chaining = t->chaining;
         n.slotSharingGroup = t->slotSharingGroup;
         n.kind = t->kind;
@@ -127,9 +140,11 @@ std::shared_ptr<StreamGraph> generateStreamGraph(
         n.boundedness = t->boundedness;
         n.operatorFactory = t->operatorFactory;
         n.outputType = t->outputType;
-        if (t->kind == TransformationKind::SOURCE && t->boundedness != Boundedness::BOUNDED) allBounded = false;
+        if (t->kind == TransformationKind::SOURCE && t->boundedness != Boundedness::BOUNDED)
+            allBounded = false;
         if (!t->uid.empty() && !uids.insert(t->uid).second)
-            throw InvalidProgramException("uid '" + t->uid + "' is used by more than one operator; uids must be unique");
+            throw InvalidProgramException(
+                "uid '" + t->uid + "' is used by more than one operator; uids must be unique");
         graph->nodes.emplace(id, std::move(n));
     }
 
@@ -149,14 +164,16 @@ std::shared_ptr<StreamGraph> generateStreamGraph(
                 if (r.hasPartitioner) {
                     e.partitioner = r.partitioner;
                 } else {
-                    e.partitioner.kind = up.parallelism == down.parallelism ? PartitionerKind::FORWARD
-                                                                            : PartitionerKind::REBALANCE;
+                    e.partitioner.kind = up.parallelism == down.parallelism
+                                             ? PartitionerKind::FORWARD
+                                             : PartitionerKind::REBALANCE;
                 }
-                if (e.partitioner.kind == PartitionerKind::FORWARD && up.parallelism != down.parallelism)
+                if (e.partitioner.kind == PartitionerKind::FORWARD &&
+                    up.parallelism != down.parallelism)
                     throw InvalidProgramException(
-                        "forward partitioning does not allow a change of parallelism: upstream '" + up.name +
-                        "' has parallelism " + std::to_string(up.parallelism) + ", downstream '" + down.name +
-                        "' has " + std::to_string(down.parallelism) +
+                        "forward partitioning does not allow a change of parallelism: upstream '" +
+                        up.name + "' has parallelism " + std::to_string(up.parallelism) +
+                        ", downstream '" + down.name + "' has " + std::to_string(down.parallelism) +
                         "; use another partitioning such as rebalance()");
                 graph->edges.push_back(std::move(e));
                 int32_t edgeIndex = static_cast<int32_t>(graph->edges.size() - 1);
@@ -172,7 +189,8 @@ std::shared_ptr<StreamGraph> generateStreamGraph(
         mode = allBounded ? RuntimeExecutionMode::BATCH : RuntimeExecutionMode::STREAMING;
     if (mode == RuntimeExecutionMode::BATCH && !allBounded)
         throw InvalidProgramException(
-            "execution.runtime-mode is BATCH but the program has an unbounded source; use STREAMING or "
+            "execution.runtime-mode is BATCH but the program has an unbounded source; use "
+            "STREAMING or "
             "AUTOMATIC, or bounded sources");
     graph->executionMode = mode;
 
@@ -187,7 +205,8 @@ std::shared_ptr<StreamGraph> generateStreamGraph(
             seed = "pos:" + std::to_string(position) + ":" + kindName(n.kind);
             for (int32_t e : n.inEdges) {
                 const auto& h = hashes.at(graph->edges[e].sourceId);
-                seed += ":" + hex64(h.first, h.second) + "/" + std::to_string(graph->edges[e].inputIndex);
+                seed += ":" + hex64(h.first, h.second) + "/" +
+                        std::to_string(graph->edges[e].inputIndex);
             }
         }
         uint64_t a = fnv1a(seed), b = fnv1a(seed, a ^ 0x9e3779b97f4a7c15ull);

@@ -14,7 +14,9 @@ std::string failureOf(StreamExecutionEnvironment& env) {
     return "";
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
 
 TEST(Failure, ExceptionInUserCodeFailsTheJobNamingOperatorAndCause) {
     auto env = StreamExecutionEnvironment::create();
@@ -85,7 +87,10 @@ TEST(Failure, ExceptionInASourceReaderFailsTheJob) {
 
 TEST(Failure, NonStandardExceptionIsReportedToo) {
     auto env = StreamExecutionEnvironment::create();
-    env.fromSequence(1, 10).filter([](const int64_t&) -> bool { throw 42; }).name("Thrower").print();
+    env.fromSequence(1, 10)
+        .filter([](const int64_t&) -> bool { throw 42; })
+        .name("Thrower")
+        .print();
     std::string what = failureOf(env);
     EXPECT_TRUE(contains(what, "Thrower")) << what;
 }
@@ -93,7 +98,10 @@ TEST(Failure, NonStandardExceptionIsReportedToo) {
 TEST(Cancel, CancellingAnUnboundedJobEndsItAsCancelled) {
     auto env = StreamExecutionEnvironment::create();
     env.setParallelism(2);
-    env.fromSequence(0, INT64_MAX - 1).rebalance().filter([](const int64_t&) { return false; }).print();
+    env.fromSequence(0, INT64_MAX - 1)
+        .rebalance()
+        .filter([](const int64_t&) { return false; })
+        .print();
     JobClient client = env.executeAsync("endless");
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     EXPECT_EQ(client.getJobStatus(), JobStatus::RUNNING);

@@ -10,7 +10,9 @@ struct Reading {
     std::string sensor;
     int64_t ts = 0;
     double value = 0;
-    bool operator<(const Reading& o) const { return std::tie(sensor, ts, value) < std::tie(o.sensor, o.ts, o.value); }
+    bool operator<(const Reading& o) const {
+        return std::tie(sensor, ts, value) < std::tie(o.sensor, o.ts, o.value);
+    }
     bool operator==(const Reading&) const = default;
 };
 WEIR_TYPE(Reading, sensor, ts, value);
@@ -29,7 +31,8 @@ std::vector<T> sorted(std::vector<T> v) {
 }
 
 std::vector<Reading> readings() {
-    return {{"a", 1, 5.0}, {"b", 2, 1.0}, {"a", 3, 2.0}, {"a", 4, 9.0}, {"b", 5, 4.0}, {"a", 6, 2.0}};
+    return {{"a", 1, 5.0}, {"b", 2, 1.0}, {"a", 3, 2.0},
+            {"a", 4, 9.0}, {"b", 5, 4.0}, {"a", 6, 2.0}};
 }
 
 TEST(KeyedStream, ReduceEmitsARollingResultPerKey) {
@@ -37,9 +40,12 @@ TEST(KeyedStream, ReduceEmitsARollingResultPerKey) {
     env.setParallelism(2);
     auto out = env.fromElements<KV>({{"x", 1}, {"y", 10}, {"x", 2}, {"x", 3}, {"y", 20}})
                    .keyBy([](const KV& kv) { return kv.first; })
-                   .reduce([](const KV& a, const KV& b) { return KV{a.first, a.second + b.second}; })
+                   .reduce([](const KV& a, const KV& b) {
+                       return KV{a.first, a.second + b.second};
+                   })
                    .executeAndCollect();
-    EXPECT_EQ(sorted(out), sorted(std::vector<KV>{{"x", 1}, {"x", 3}, {"x", 6}, {"y", 10}, {"y", 30}}));
+    EXPECT_EQ(sorted(out),
+              sorted(std::vector<KV>{{"x", 1}, {"x", 3}, {"x", 6}, {"y", 10}, {"y", 30}}));
 }
 
 TEST(KeyedStream, SumByTupleIndexKeepsTheOtherFields) {
@@ -79,7 +85,10 @@ TEST(KeyedStream, AggregationsByMemberPointer) {
 TEST(KeyedStream, SumOfAStreamOfNumbers) {
     auto env = StreamExecutionEnvironment::create();
     env.setRuntimeMode(RuntimeExecutionMode::BATCH);
-    auto out = env.fromSequence(1, 100).keyBy([](const int64_t& x) { return x % 2; }).sum<0>().executeAndCollect();
+    auto out = env.fromSequence(1, 100)
+                   .keyBy([](const int64_t& x) { return x % 2; })
+                   .sum<0>()
+                   .executeAndCollect();
     EXPECT_EQ(sorted(out), (std::vector<int64_t>{2500, 2550}));
 }
 
@@ -90,9 +99,11 @@ struct CountPerKey : KeyedProcessFunction<std::string, KV, std::string> {
         count.update(n);
         auto& seen = getRuntimeContext().getListState(ListStateDescriptor<int64_t>{"seen"});
         seen.add(v.second);
-        auto& byValue = getRuntimeContext().getMapState(MapStateDescriptor<int64_t, int64_t>{"byValue"});
+        auto& byValue =
+            getRuntimeContext().getMapState(MapStateDescriptor<int64_t, int64_t>{"byValue"});
         byValue.put(v.second, byValue.get(v.second).value_or(0) + 1);
-        out.collect(ctx.getCurrentKey() + "#" + std::to_string(n) + " list=" + std::to_string(seen.get().size()) +
+        out.collect(ctx.getCurrentKey() + "#" + std::to_string(n) +
+                    " list=" + std::to_string(seen.get().size()) +
                     " dup=" + std::to_string(*byValue.get(v.second)));
     }
 };
@@ -104,8 +115,8 @@ TEST(KeyedStream, ProcessFunctionKeepsStatePerKey) {
                    .keyBy([](const KV& kv) { return kv.first; })
                    .process(CountPerKey{})
                    .executeAndCollect();
-    EXPECT_EQ(sorted(out), (std::vector<std::string>{"a#1 list=1 dup=1", "a#2 list=2 dup=2", "a#3 list=3 dup=1",
-                                                     "b#1 list=1 dup=1"}));
+    EXPECT_EQ(sorted(out), (std::vector<std::string>{"a#1 list=1 dup=1", "a#2 list=2 dup=2",
+                                                     "a#3 list=3 dup=1", "b#1 list=1 dup=1"}));
 }
 
 struct NotKeyed : RichMapFunction<int64_t, int64_t> {
@@ -122,7 +133,8 @@ TEST(KeyedStream, KeyedStateOutsideAKeyedStreamIsAClearError) {
         env.execute();
         FAIL();
     } catch (const JobExecutionException& e) {
-        EXPECT_NE(std::string(e.what()).find("only available on a keyed stream"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("only available on a keyed stream"), std::string::npos)
+            << e.what();
     }
 }
 
@@ -132,7 +144,9 @@ TEST(KeyedStream, ManyKeysAtSeveralParallelismsGiveTheSameTotals) {
         env.setParallelism(p);
         env.setRuntimeMode(RuntimeExecutionMode::BATCH);
         auto out = env.fromSequence(0, 99999)
-                       .map([](const int64_t& x) { return std::pair<int64_t, int64_t>{x % 1000, 1}; })
+                       .map([](const int64_t& x) {
+                           return std::pair<int64_t, int64_t>{x % 1000, 1};
+                       })
                        .keyBy([](const std::pair<int64_t, int64_t>& kv) { return kv.first; })
                        .sum<1>()
                        .executeAndCollect();

@@ -50,7 +50,9 @@ TEST(DataStream, FromSequenceIsSplitAmongSubtasksWithoutLossOrDuplicates) {
     for (int p : {1, 2, 3}) {
         auto env = StreamExecutionEnvironment::create();
         env.setParallelism(p);
-        auto out = env.fromSequence(-5, 1000).map([](const int64_t& x) { return x * 2; }).executeAndCollect();
+        auto out = env.fromSequence(-5, 1000)
+                       .map([](const int64_t& x) { return x * 2; })
+                       .executeAndCollect();
         std::vector<int64_t> expected;
         for (int64_t x = -5; x <= 1000; ++x) expected.push_back(x * 2);
         EXPECT_EQ(sorted(out), expected) << "parallelism " << p;
@@ -59,8 +61,12 @@ TEST(DataStream, FromSequenceIsSplitAmongSubtasksWithoutLossOrDuplicates) {
 
 struct Doubler : RichMapFunction<int64_t, std::string> {
     int subtask = -1;
-    void open(const OpenContext&) override { subtask = getRuntimeContext().getIndexOfThisSubtask(); }
-    std::string map(const int64_t& v) override { return std::to_string(subtask) + ":" + std::to_string(v * 2); }
+    void open(const OpenContext&) override {
+        subtask = getRuntimeContext().getIndexOfThisSubtask();
+    }
+    std::string map(const int64_t& v) override {
+        return std::to_string(subtask) + ":" + std::to_string(v * 2);
+    }
 };
 
 TEST(DataStream, RichFunctionIsOpenedWithItsRuntimeContext) {
@@ -103,14 +109,21 @@ struct Tagger : CoProcessFunction<int64_t, std::string, std::string> {
 
 TEST(DataStream, ConnectWithCoProcessAndCoFlatMap) {
     auto env = StreamExecutionEnvironment::create();
-    auto out = env.fromElements<int64_t>({7}).connect(env.fromElements<std::string>({"s"})).process(Tagger{}).executeAndCollect();
+    auto out = env.fromElements<int64_t>({7})
+                   .connect(env.fromElements<std::string>({"s"}))
+                   .process(Tagger{})
+                   .executeAndCollect();
     EXPECT_EQ(sorted(out), (std::vector<std::string>{"int:7", "str:s"}));
 
     auto env2 = StreamExecutionEnvironment::create();
     auto out2 = env2.fromElements<int64_t>({2})
                     .connect(env2.fromElements<int64_t>({10}))
-                    .flatMap<int64_t>([](const int64_t& v, Collector<int64_t>& o) { o.collect(v); o.collect(v); },
-                                      [](const int64_t& v, Collector<int64_t>& o) { o.collect(-v); })
+                    .flatMap<int64_t>(
+                        [](const int64_t& v, Collector<int64_t>& o) {
+                            o.collect(v);
+                            o.collect(v);
+                        },
+                        [](const int64_t& v, Collector<int64_t>& o) { o.collect(-v); })
                     .executeAndCollect();
     EXPECT_EQ(sorted(out2), (std::vector<int64_t>{-10, 2, 2}));
 }
@@ -118,8 +131,10 @@ TEST(DataStream, ConnectWithCoProcessAndCoFlatMap) {
 struct EvenOdd : ProcessFunction<int64_t, int64_t> {
     OutputTag<std::string> odd{"odd"};
     void processElement(const int64_t& v, Context& ctx, Collector<int64_t>& out) override {
-        if (v % 2 == 0) out.collect(v);
-        else ctx.output(odd, "odd-" + std::to_string(v));
+        if (v % 2 == 0)
+            out.collect(v);
+        else
+            ctx.output(odd, "odd-" + std::to_string(v));
     }
 };
 
@@ -138,9 +153,12 @@ TEST(DataStream, SideOutputsCarryTheirOwnType) {
 TEST(DataStream, SideOutputAcrossTheNetworkWhenNotChained) {
     auto env = StreamExecutionEnvironment::create();
     auto main = env.fromSequence(1, 5).process(EvenOdd{});
-    auto odd = main.getSideOutput(OutputTag<std::string>{"odd"}).map([](const std::string& s) { return s + "!"; });
+    auto odd = main.getSideOutput(OutputTag<std::string>{"odd"}).map([](const std::string& s) {
+        return s + "!";
+    });
     odd.setParallelism(2);
-    EXPECT_EQ(sorted(odd.executeAndCollect()), (std::vector<std::string>{"odd-1!", "odd-3!", "odd-5!"}));
+    EXPECT_EQ(sorted(odd.executeAndCollect()),
+              (std::vector<std::string>{"odd-1!", "odd-3!", "odd-5!"}));
 }
 
 TEST(DataStream, EveryPartitionerDeliversEveryRecord) {
@@ -148,9 +166,14 @@ TEST(DataStream, EveryPartitionerDeliversEveryRecord) {
         auto env = StreamExecutionEnvironment::create();
         env.setParallelism(2);
         auto s = env.fromSequence(1, 1000);
-        DataStream<int64_t> p = kind == 0 ? s.rebalance() : kind == 1 ? s.rescale() : kind == 2 ? s.shuffle()
-                                                         : kind == 3 ? s.global() : s.forward();
-        auto out = p.map([](const int64_t& x) { return x; }).setParallelism(kind == 4 ? 2 : 3).executeAndCollect();
+        DataStream<int64_t> p = kind == 0   ? s.rebalance()
+                                : kind == 1 ? s.rescale()
+                                : kind == 2 ? s.shuffle()
+                                : kind == 3 ? s.global()
+                                            : s.forward();
+        auto out = p.map([](const int64_t& x) { return x; })
+                       .setParallelism(kind == 4 ? 2 : 3)
+                       .executeAndCollect();
         std::vector<int64_t> expected(1000);
         for (int i = 0; i < 1000; ++i) expected[i] = i + 1;
         EXPECT_EQ(sorted(out), expected) << kind;
@@ -159,7 +182,10 @@ TEST(DataStream, EveryPartitionerDeliversEveryRecord) {
 
 TEST(DataStream, BroadcastCopiesToEverySubtask) {
     auto env = StreamExecutionEnvironment::create();
-    auto out = env.fromElements<int64_t>({1, 2}).broadcast().map([](const int64_t& x) { return x; }).setParallelism(3)
+    auto out = env.fromElements<int64_t>({1, 2})
+                   .broadcast()
+                   .map([](const int64_t& x) { return x; })
+                   .setParallelism(3)
                    .executeAndCollect();
     EXPECT_EQ(sorted(out), (std::vector<int64_t>{1, 1, 1, 2, 2, 2}));
 }

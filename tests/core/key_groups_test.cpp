@@ -17,7 +17,8 @@ TEST(KeyGroups, RangesCoverAllGroupsContiguouslyForManyParallelisms) {
                 EXPECT_GE(r.size(), maxP / p);
                 EXPECT_LE(r.size(), maxP / p + 1);
                 for (int32_t kg = r.start; kg < r.end; ++kg)
-                    EXPECT_EQ(keygroups::operatorIndexForKeyGroup(maxP, p, kg), i) << maxP << "/" << p << "/" << kg;
+                    EXPECT_EQ(keygroups::operatorIndexForKeyGroup(maxP, p, kg), i)
+                        << maxP << "/" << p << "/" << kg;
                 expectedStart = r.end;
             }
             EXPECT_EQ(expectedStart, maxP);

@@ -73,7 +73,8 @@ TEST(Serializer, RoundTripsContainers) {
     expectRoundTrip<std::tuple<int32_t, std::string, double>>({1, "two", 3.0});
     expectRoundTrip<std::tuple<>>({});
     expectRoundTrip<std::array<int16_t, 3>>({1, -2, 3});
-    expectRoundTrip<std::vector<std::vector<std::pair<int32_t, std::string>>>>({{{1, "a"}}, {}, {{2, "b"}, {3, "c"}}});
+    expectRoundTrip<std::vector<std::vector<std::pair<int32_t, std::string>>>>(
+        {{{1, "a"}}, {}, {{2, "b"}, {3, "c"}}});
 }
 
 TEST(Serializer, RoundTripsWeirTypeStructs) {
@@ -87,7 +88,8 @@ TEST(Serializer, RoundTripsWeirTypeStructs) {
 TEST(Serializer, TruncatedInputThrowsInsteadOfReadingPastTheEnd) {
     auto bytes = serializeToBytes(app::Order{7, "alice", 12.5, {"x"}, 3});
     for (size_t cut = 0; cut < bytes.size(); ++cut) {
-        EXPECT_THROW(deserializeFromBytes<app::Order>(bytes.data(), cut), SerializationException) << cut;
+        EXPECT_THROW(deserializeFromBytes<app::Order>(bytes.data(), cut), SerializationException)
+            << cut;
     }
 }
 

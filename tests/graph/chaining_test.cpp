@@ -24,9 +24,15 @@ auto identity = [](const int64_t& x) { return x; };
 
 TEST(Chaining, ForwardEdgesWithEqualParallelismChainIntoOneVertex) {
     auto env = StreamExecutionEnvironment::create();
-    env.fromSequence(1, 10).map(identity).name("m").filter([](const int64_t&) { return true; }).name("f").print();
+    env.fromSequence(1, 10)
+        .map(identity)
+        .name("m")
+        .filter([](const int64_t&) { return true; })
+        .name("f")
+        .print();
     auto job = plan(env);
-    EXPECT_EQ(vertexNames(job), (std::vector<std::string>{"Source: Sequence Source -> m -> f -> Print to Std. Out"}));
+    EXPECT_EQ(vertexNames(job),
+              (std::vector<std::string>{"Source: Sequence Source -> m -> f -> Print to Std. Out"}));
     EXPECT_TRUE(job.edges.empty());
 }
 
@@ -38,23 +44,36 @@ TEST(Chaining, ParallelismChangeBreaksTheChainWithRebalance) {
     ASSERT_EQ(job.vertices.size(), 2u);
     EXPECT_EQ(job.vertices[1].name, "m -> Print to Std. Out");
     ASSERT_EQ(job.edges.size(), 1u);
-    EXPECT_EQ(job.streamGraph->edges[job.edges[0].streamEdge].partitioner.kind, PartitionerKind::REBALANCE);
+    EXPECT_EQ(job.streamGraph->edges[job.edges[0].streamEdge].partitioner.kind,
+              PartitionerKind::REBALANCE);
 }
 
 TEST(Chaining, KeyByBreaksTheChainWithAHashEdge) {
     auto env = StreamExecutionEnvironment::create();
-    env.fromSequence(1, 10).keyBy(identity).reduce([](const int64_t& a, const int64_t& b) { return a + b; }).print();
+    env.fromSequence(1, 10)
+        .keyBy(identity)
+        .reduce([](const int64_t& a, const int64_t& b) { return a + b; })
+        .print();
     auto job = plan(env);
     ASSERT_EQ(job.vertices.size(), 2u);
-    EXPECT_EQ(job.streamGraph->edges[job.edges[0].streamEdge].partitioner.kind, PartitionerKind::HASH);
+    EXPECT_EQ(job.streamGraph->edges[job.edges[0].streamEdge].partitioner.kind,
+              PartitionerKind::HASH);
     EXPECT_EQ(job.vertices[1].name, "Keyed Reduce -> Print to Std. Out");
 }
 
 TEST(Chaining, DisableChainingIsolatesTheOperator) {
     auto env = StreamExecutionEnvironment::create();
-    env.fromSequence(1, 10).map(identity).name("a").map(identity).name("b").disableChaining().map(identity).name("c").print();
-    EXPECT_EQ(vertexNames(plan(env)),
-              (std::vector<std::string>{"Source: Sequence Source -> a", "b", "c -> Print to Std. Out"}));
+    env.fromSequence(1, 10)
+        .map(identity)
+        .name("a")
+        .map(identity)
+        .name("b")
+        .disableChaining()
+        .map(identity)
+        .name("c")
+        .print();
+    EXPECT_EQ(vertexNames(plan(env)), (std::vector<std::string>{"Source: Sequence Source -> a", "b",
+                                                                "c -> Print to Std. Out"}));
 }
 
 TEST(Chaining, StartNewChainBeginsANewVertexThatStillChainsForward) {
@@ -84,8 +103,9 @@ TEST(Chaining, OperatorWithTwoInputsIsAHead) {
     auto b = env.fromSequence(11, 20);
     a.union_(b).map(identity).name("m").print();
     auto job = plan(env);
-    EXPECT_EQ(vertexNames(job), (std::vector<std::string>{"Source: Sequence Source", "Source: Sequence Source",
-                                                          "m -> Print to Std. Out"}));
+    EXPECT_EQ(vertexNames(job),
+              (std::vector<std::string>{"Source: Sequence Source", "Source: Sequence Source",
+                                        "m -> Print to Std. Out"}));
     EXPECT_EQ(job.edges.size(), 2u);
 }
 
@@ -96,7 +116,8 @@ TEST(Chaining, ForwardWithDifferentParallelismIsRejected) {
         plan(env);
         FAIL() << "expected InvalidProgramException";
     } catch (const InvalidProgramException& e) {
-        EXPECT_NE(std::string(e.what()).find("forward partitioning does not allow a change of parallelism"),
+        EXPECT_NE(std::string(e.what()).find(
+                      "forward partitioning does not allow a change of parallelism"),
                   std::string::npos);
     }
 }
@@ -142,7 +163,8 @@ TEST(StreamGraph, AutomaticModePicksBatchOnlyWhenAllSourcesAreBounded) {
 
     auto env2 = StreamExecutionEnvironment::create();
     env2.socketTextStream("localhost", 9).print();
-    EXPECT_EQ(generateStreamGraph(env2.state()->transformations, s)->executionMode, RuntimeExecutionMode::STREAMING);
+    EXPECT_EQ(generateStreamGraph(env2.state()->transformations, s)->executionMode,
+              RuntimeExecutionMode::STREAMING);
     s.executionMode = RuntimeExecutionMode::BATCH;
     EXPECT_THROW(generateStreamGraph(env2.state()->transformations, s), InvalidProgramException);
 }

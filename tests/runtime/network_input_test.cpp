@@ -29,7 +29,8 @@ TEST(NetworkInput, ReadsRecordsAndTimestampsInOrder) {
     CaptureOperator<std::string> op;
     NetworkInput<std::string> input(&op, 0, 1);
     std::vector<uint8_t> buf;
-    for (auto& part : {recordBytes("a"), recordBytes("bb", 42), recordBytes("")}) buf.insert(buf.end(), part.begin(), part.end());
+    for (auto& part : {recordBytes("a"), recordBytes("bb", 42), recordBytes("")})
+        buf.insert(buf.end(), part.begin(), part.end());
     input.processBuffer(buf.data(), buf.size(), 0);
     EXPECT_EQ(op.values, (std::vector<std::string>{"a", "bb", ""}));
     EXPECT_EQ(op.timestamps, (std::vector<int64_t>{kNoTimestamp, 42, kNoTimestamp}));
@@ -37,7 +38,8 @@ TEST(NetworkInput, ReadsRecordsAndTimestampsInOrder) {
 
 TEST(NetworkInput, ReassemblesElementsSpanningBuffersAtEveryCutPoint) {
     std::vector<uint8_t> stream;
-    for (auto& part : {recordBytes("hello", 1), watermarkBytes(5), recordBytes(std::string(300, 'x')), recordBytes("z")})
+    for (auto& part : {recordBytes("hello", 1), watermarkBytes(5),
+                       recordBytes(std::string(300, 'x')), recordBytes("z")})
         stream.insert(stream.end(), part.begin(), part.end());
     for (size_t cut1 = 0; cut1 <= stream.size(); ++cut1) {
         for (size_t cut2 = cut1; cut2 <= stream.size(); cut2 += 7) {

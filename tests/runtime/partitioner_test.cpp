@@ -24,7 +24,8 @@ public:
 };
 
 /// One producer subtask wired to `consumers` consumer gates; returns what each consumer got.
-std::vector<std::vector<int64_t>> route(PartitionerSpec spec, int consumers, const std::vector<int64_t>& values,
+std::vector<std::vector<int64_t>> route(PartitionerSpec spec, int consumers,
+                                        const std::vector<int64_t>& values,
                                         int32_t maxParallelism = 128, int32_t subtaskIndex = 0) {
     WakeupSignal signal;
     std::atomic<bool> cancelled{false};
@@ -47,8 +48,10 @@ std::vector<std::vector<int64_t>> route(PartitionerSpec spec, int consumers, con
         NetworkInput<int64_t> input(&op, 0, 1);
         bool ended = false;
         while (auto e = gate->poll()) {
-            if (e->event) ended = input.endOfPartition(0);
-            else input.processBuffer(e->buffer.data(), e->buffer.size(), 0);
+            if (e->event)
+                ended = input.endOfPartition(0);
+            else
+                input.processBuffer(e->buffer.data(), e->buffer.size(), 0);
         }
         EXPECT_TRUE(ended);
         received.push_back(op.values);
@@ -106,13 +109,15 @@ TEST(Partitioner, HashSendsEachKeyToTheSubtaskOwningItsKeyGroup) {
     for (int32_t maxP : {128, 7}) {
         for (int p : {1, 2, 3, 5}) {
             if (p > maxP) continue;
-            auto got = route({PartitionerKind::HASH, std::make_shared<KeyById>()}, p, numbers(1000), maxP);
+            auto got =
+                route({PartitionerKind::HASH, std::make_shared<KeyById>()}, p, numbers(1000), maxP);
             size_t total = 0;
             for (int c = 0; c < p; ++c) {
                 KeyGroupRange range = keygroups::rangeForOperatorIndex(maxP, p, c);
                 for (int64_t v : got[c]) {
                     int32_t kg = keygroups::assignToKeyGroup(keyHash(v), maxP);
-                    EXPECT_TRUE(range.contains(kg)) << v << " kg " << kg << " at subtask " << c << " of " << p;
+                    EXPECT_TRUE(range.contains(kg))
+                        << v << " kg " << kg << " at subtask " << c << " of " << p;
                 }
                 total += got[c].size();
             }

@@ -42,8 +42,10 @@ struct FieldAggregation {
                 field.get(r) = std::max(field.get(acc), field.get(next));
                 return r;
             }
-            case AggregationKind::MIN_BY: return field.get(next) < field.get(acc) ? next : acc;
-            case AggregationKind::MAX_BY: return field.get(acc) < field.get(next) ? next : acc;
+            case AggregationKind::MIN_BY:
+                return field.get(next) < field.get(acc) ? next : acc;
+            case AggregationKind::MAX_BY:
+                return field.get(acc) < field.get(next) ? next : acc;
         }
         return acc;
     }

@@ -45,14 +45,16 @@ public:
     template <class F1, class F2>
     auto map(F1 f1, F2 f2) {
         using R = detail::MapResult<F1, T1>;
-        static_assert(std::is_same_v<R, detail::MapResult<F2, T2>>, "both functions must return the same type");
+        static_assert(std::is_same_v<R, detail::MapResult<F2, T2>>,
+                      "both functions must return the same type");
         return map(detail::LambdaCoMap<T1, T2, R, F1, F2>{f1, f2});
     }
     /// F derives from CoFlatMapFunction<T1, T2, OUT>.
     template <class F>
     DataStream<typename F::OutputType> flatMap(F f) {
         using R = typename F::OutputType;
-        return add<R>("Co-Flat Map", [f] { return std::make_unique<CoFlatMapOperator<T1, T2, R, F>>(f); });
+        return add<R>("Co-Flat Map",
+                      [f] { return std::make_unique<CoFlatMapOperator<T1, T2, R, F>>(f); });
     }
     template <class R, class F1, class F2>
     DataStream<R> flatMap(F1 f1, F2 f2) {
@@ -62,7 +64,8 @@ public:
     template <class F>
     DataStream<typename F::OutputType> process(F f) {
         using R = typename F::OutputType;
-        return add<R>("Co-Process", [f] { return std::make_unique<CoProcessOperator<T1, T2, R, F>>(f); });
+        return add<R>("Co-Process",
+                      [f] { return std::make_unique<CoProcessOperator<T1, T2, R, F>>(f); });
     }
 
     const DataStream<T1>& getFirstInput() const { return first_; }
@@ -73,7 +76,8 @@ private:
     DataStream<R> add(std::string name, OperatorFactory factory) {
         auto env = first_.environment();
         auto t = env->add(TransformationKind::TWO_INPUT, std::move(name),
-                          {first_.transformation(), second_.transformation()}, typeInfo<R>(), std::move(factory));
+                          {first_.transformation(), second_.transformation()}, typeInfo<R>(),
+                          std::move(factory));
         return DataStream<R>(env, t);
     }
     DataStream<T1> first_;

@@ -103,8 +103,10 @@ public:
     /// Merges streams of the same type (`union` is a C++ keyword).
     template <class... Streams>
     DataStream<T> union_(const Streams&... others) {
-        std::vector<std::shared_ptr<Transformation>> inputs{transformation_, others.transformation()...};
-        auto t = env_->add(TransformationKind::UNION, "Union", std::move(inputs), typeInfo<T>(), nullptr);
+        std::vector<std::shared_ptr<Transformation>> inputs{transformation_,
+                                                            others.transformation()...};
+        auto t = env_->add(TransformationKind::UNION, "Union", std::move(inputs), typeInfo<T>(),
+                           nullptr);
         return DataStream<T>(env_, t);
     }
 
@@ -123,8 +125,8 @@ public:
     /// The records this stream's operator emitted to `tag` (via ctx.output(tag, value)).
     template <class X>
     DataStream<X> getSideOutput(const OutputTag<X>& tag) const {
-        auto t = env_->add(TransformationKind::SIDE_OUTPUT, "Side Output " + tag.id(), {transformation_},
-                           typeInfo<X>(), nullptr);
+        auto t = env_->add(TransformationKind::SIDE_OUTPUT, "Side Output " + tag.id(),
+                           {transformation_}, typeInfo<X>(), nullptr);
         t->sideOutputTag = tag.id();
         return DataStream<X>(env_, t);
     }
@@ -139,7 +141,8 @@ public:
     }
     /// Writes each record's printed form as a line: to the file `path` at parallelism 1, or to
     /// files "1", "2", ... inside the directory `path` otherwise.
-    DataStreamSink<T> writeAsText(const std::string& path, WriteMode mode = WriteMode::NO_OVERWRITE) {
+    DataStreamSink<T> writeAsText(const std::string& path,
+                                  WriteMode mode = WriteMode::NO_OVERWRITE) {
         return sinkTo(TextOutputSink<T>(path, mode), "Text Sink");
     }
     /// Any sink; `S` derives from Sink<T>.
@@ -147,7 +150,8 @@ public:
     DataStreamSink<T> sinkTo(S sink, const std::string& name = "Sink") {
         auto shared = std::make_shared<const S>(std::move(sink));
         auto t = env_->add(TransformationKind::SINK, name, {transformation_}, nullptr, [shared] {
-            return std::make_unique<SinkOperator<T>>(std::static_pointer_cast<const Sink<T>>(shared));
+            return std::make_unique<SinkOperator<T>>(
+                std::static_pointer_cast<const Sink<T>>(shared));
         });
         return DataStreamSink<T>(t);
     }
@@ -187,12 +191,13 @@ public:
 protected:
     template <class R>
     DataStream<R> add(TransformationKind kind, std::string name, OperatorFactory factory) {
-        auto t = env_->add(kind, std::move(name), {transformation_}, typeInfo<R>(), std::move(factory));
+        auto t =
+            env_->add(kind, std::move(name), {transformation_}, typeInfo<R>(), std::move(factory));
         return DataStream<R>(env_, t);
     }
     DataStream<T> partition(PartitionerKind kind) {
-        auto t = env_->add(TransformationKind::PARTITION, partitionerName(kind), {transformation_}, typeInfo<T>(),
-                           nullptr);
+        auto t = env_->add(TransformationKind::PARTITION, partitionerName(kind), {transformation_},
+                           typeInfo<T>(), nullptr);
         t->partitioner.kind = kind;
         return DataStream<T>(env_, t);
     }
@@ -209,10 +214,11 @@ template <class T>
 DataStream<T>& DataStream<T>::setParallelism(int32_t p) {
     if (p < 1) detail::throwBadParallelism(transformation_->name, p);
     if (!transformation_->isPhysical())
-        throw InvalidProgramException("setParallelism() applies to an operator, not to '" + transformation_->name +
-                                      "'");
+        throw InvalidProgramException("setParallelism() applies to an operator, not to '" +
+                                      transformation_->name + "'");
     if (transformation_->nonParallel && p != 1)
-        throw InvalidProgramException("operator '" + transformation_->name + "' is not parallel: its parallelism must be 1");
+        throw InvalidProgramException("operator '" + transformation_->name +
+                                      "' is not parallel: its parallelism must be 1");
     transformation_->parallelism = p;
     return *this;
 }
@@ -221,7 +227,8 @@ template <class T>
 DataStreamSink<T>& DataStreamSink<T>::setParallelism(int32_t p) {
     if (p < 1) detail::throwBadParallelism(transformation_->name, p);
     if (transformation_->nonParallel && p != 1)
-        throw InvalidProgramException("sink '" + transformation_->name + "' is not parallel: its parallelism must be 1");
+        throw InvalidProgramException("sink '" + transformation_->name +
+                                      "' is not parallel: its parallelism must be 1");
     transformation_->parallelism = p;
     return *this;
 }
@@ -237,12 +244,14 @@ std::vector<T> DataStream<T>::executeAndCollect(const std::string& jobName) {
 }
 
 template <class S>
-DataStream<typename S::OutputType> StreamExecutionEnvironment::fromSource(S source, const std::string& name,
+DataStream<typename S::OutputType> StreamExecutionEnvironment::fromSource(S source,
+                                                                          const std::string& name,
                                                                           bool nonParallel) {
     using T = typename S::OutputType;
     auto shared = std::make_shared<const S>(std::move(source));
     auto t = state_->add(TransformationKind::SOURCE, name, {}, typeInfo<T>(), [shared] {
-        return std::make_unique<SourceOperator<T>>(std::static_pointer_cast<const Source<T>>(shared));
+        return std::make_unique<SourceOperator<T>>(
+            std::static_pointer_cast<const Source<T>>(shared));
     });
     t->boundedness = shared->getBoundedness();
     t->nonParallel = nonParallel;

@@ -15,7 +15,8 @@ struct MapResultImpl {
     using type = std::decay_t<std::invoke_result_t<F&, const T&>>;
 };
 template <class F, class T>
-struct MapResultImpl<F, T, std::void_t<decltype(std::declval<F&>().map(std::declval<const T&>()))>> {
+struct MapResultImpl<F, T,
+                     std::void_t<decltype(std::declval<F&>().map(std::declval<const T&>()))>> {
     using type = std::decay_t<decltype(std::declval<F&>().map(std::declval<const T&>()))>;
 };
 /// What a map function returns (lambda, functor, or RichMapFunction::map).

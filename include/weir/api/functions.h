@@ -30,7 +30,8 @@ public:
     virtual void close() {}
     RuntimeContext& getRuntimeContext() const {
         if (!runtimeContext_)
-            throw InvalidProgramException("getRuntimeContext() called before the function was opened");
+            throw InvalidProgramException(
+                "getRuntimeContext() called before the function was opened");
         return *runtimeContext_;
     }
     void setRuntimeContext(RuntimeContext* context) { runtimeContext_ = context; }

@@ -43,32 +43,47 @@ public:
     }
 
     template <class P>
-        requires std::is_member_object_pointer_v<P>
-    DataStream<T> sum(P field) { return aggregate(detail::AggregationKind::SUM, field, "Keyed Sum"); }
+    requires std::is_member_object_pointer_v<P> DataStream<T> sum(P field) {
+        return aggregate(detail::AggregationKind::SUM, field, "Keyed Sum");
+    }
     template <class P>
-        requires std::is_member_object_pointer_v<P>
-    DataStream<T> min(P field) { return aggregate(detail::AggregationKind::MIN, field, "Keyed Min"); }
+    requires std::is_member_object_pointer_v<P> DataStream<T> min(P field) {
+        return aggregate(detail::AggregationKind::MIN, field, "Keyed Min");
+    }
     template <class P>
-        requires std::is_member_object_pointer_v<P>
-    DataStream<T> max(P field) { return aggregate(detail::AggregationKind::MAX, field, "Keyed Max"); }
+    requires std::is_member_object_pointer_v<P> DataStream<T> max(P field) {
+        return aggregate(detail::AggregationKind::MAX, field, "Keyed Max");
+    }
     template <class P>
-        requires std::is_member_object_pointer_v<P>
-    DataStream<T> minBy(P field) { return aggregate(detail::AggregationKind::MIN_BY, field, "Keyed MinBy"); }
+    requires std::is_member_object_pointer_v<P> DataStream<T> minBy(P field) {
+        return aggregate(detail::AggregationKind::MIN_BY, field, "Keyed MinBy");
+    }
     template <class P>
-        requires std::is_member_object_pointer_v<P>
-    DataStream<T> maxBy(P field) { return aggregate(detail::AggregationKind::MAX_BY, field, "Keyed MaxBy"); }
+    requires std::is_member_object_pointer_v<P> DataStream<T> maxBy(P field) {
+        return aggregate(detail::AggregationKind::MAX_BY, field, "Keyed MaxBy");
+    }
 
     /// Field N of a pair or tuple: `sum<1>()`; `sum<0>()` on a stream of numbers.
     template <size_t N>
-    DataStream<T> sum() { return aggregateIndex<N>(detail::AggregationKind::SUM, "Keyed Sum"); }
+    DataStream<T> sum() {
+        return aggregateIndex<N>(detail::AggregationKind::SUM, "Keyed Sum");
+    }
     template <size_t N>
-    DataStream<T> min() { return aggregateIndex<N>(detail::AggregationKind::MIN, "Keyed Min"); }
+    DataStream<T> min() {
+        return aggregateIndex<N>(detail::AggregationKind::MIN, "Keyed Min");
+    }
     template <size_t N>
-    DataStream<T> max() { return aggregateIndex<N>(detail::AggregationKind::MAX, "Keyed Max"); }
+    DataStream<T> max() {
+        return aggregateIndex<N>(detail::AggregationKind::MAX, "Keyed Max");
+    }
     template <size_t N>
-    DataStream<T> minBy() { return aggregateIndex<N>(detail::AggregationKind::MIN_BY, "Keyed MinBy"); }
+    DataStream<T> minBy() {
+        return aggregateIndex<N>(detail::AggregationKind::MIN_BY, "Keyed MinBy");
+    }
     template <size_t N>
-    DataStream<T> maxBy() { return aggregateIndex<N>(detail::AggregationKind::MAX_BY, "Keyed MaxBy"); }
+    DataStream<T> maxBy() {
+        return aggregateIndex<N>(detail::AggregationKind::MAX_BY, "Keyed MaxBy");
+    }
 
     /// F derives from KeyedProcessFunction<K, T, OUT>.
     template <class F>
@@ -84,14 +99,15 @@ public:
 private:
     template <class R>
     DataStream<R> keyedAdd(std::string name, OperatorFactory factory) {
-        auto t = this->env_->add(TransformationKind::ONE_INPUT, std::move(name), {this->transformation_},
-                                 typeInfo<R>(), std::move(factory));
+        auto t = this->env_->add(TransformationKind::ONE_INPUT, std::move(name),
+                                 {this->transformation_}, typeInfo<R>(), std::move(factory));
         t->keyed = true;
         return DataStream<R>(this->env_, t);
     }
     template <class P>
     DataStream<T> aggregate(detail::AggregationKind kind, P field, const char* name) {
-        return reduce(detail::FieldAggregation<T, detail::PointerField<P>>{kind, {field}}).name(name);
+        return reduce(detail::FieldAggregation<T, detail::PointerField<P>>{kind, {field}})
+            .name(name);
     }
     template <size_t N>
     DataStream<T> aggregateIndex(detail::AggregationKind kind, const char* name) {
@@ -99,7 +115,8 @@ private:
             static_assert(N == 0, "a stream of numbers has only field 0");
             return reduce(detail::FieldAggregation<T, detail::WholeValue<T>>{kind, {}}).name(name);
         } else {
-            return reduce(detail::FieldAggregation<T, detail::TupleField<T, N>>{kind, {}}).name(name);
+            return reduce(detail::FieldAggregation<T, detail::TupleField<T, N>>{kind, {}})
+                .name(name);
         }
     }
 
@@ -110,8 +127,11 @@ template <class T>
 template <class F>
 auto DataStream<T>::keyBy(F keySelector) {
     using K = std::decay_t<std::invoke_result_t<F&, const T&>>;
-    std::function<K(const T&)> key = [keySelector](const T& v) -> K { return std::invoke(keySelector, v); };
-    auto t = env_->add(TransformationKind::PARTITION, "Keyed", {transformation_}, typeInfo<T>(), nullptr);
+    std::function<K(const T&)> key = [keySelector](const T& v) -> K {
+        return std::invoke(keySelector, v);
+    };
+    auto t = env_->add(TransformationKind::PARTITION, "Keyed", {transformation_}, typeInfo<T>(),
+                       nullptr);
     t->partitioner.kind = PartitionerKind::HASH;
     t->partitioner.keyGroupSelector = std::make_shared<detail::KeyGroupSelectorImpl<T, K>>(key);
     return KeyedStream<T, K>(env_, t, key);

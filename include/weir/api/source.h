@@ -54,7 +54,8 @@ public:
     using OutputType = T;
     virtual ~Source() = default;
     virtual Boundedness getBoundedness() const = 0;
-    virtual std::unique_ptr<SourceReader<T>> createReader(const SourceReaderContext& context) const = 0;
+    virtual std::unique_ptr<SourceReader<T>> createReader(
+        const SourceReaderContext& context) const = 0;
 };
 
 }  // namespace weir

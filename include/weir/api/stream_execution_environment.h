@@ -53,7 +53,8 @@ public:
     /// Flink's name for create().
     static StreamExecutionEnvironment getExecutionEnvironment() { return create(); }
 
-    StreamExecutionEnvironment(std::shared_ptr<PipelineExecutor> executor, Configuration configuration);
+    StreamExecutionEnvironment(std::shared_ptr<PipelineExecutor> executor,
+                               Configuration configuration);
     /// Another handle on the same environment (what streams use to execute).
     explicit StreamExecutionEnvironment(std::shared_ptr<detail::EnvironmentState> state)
         : state_(std::move(state)) {}
@@ -77,7 +78,8 @@ public:
     }
     template <class T>
     DataStream<T> fromCollection(std::vector<T> values) {
-        return fromSource(CollectionSource<T>(std::move(values)), "Collection Source", /*nonParallel=*/true);
+        return fromSource(CollectionSource<T>(std::move(values)), "Collection Source",
+                          /*nonParallel=*/true);
     }
     /// The numbers from..to, both inclusive; parallel.
     DataStream<int64_t> fromSequence(int64_t from, int64_t to);
@@ -86,10 +88,12 @@ public:
     DataStream<std::string> readTextFile(const std::string& path);
     /// Lines (or `delimiter`-separated records) read from a TCP server; unbounded, not parallel,
     /// ends when the server closes the connection. Not replayable after a failure.
-    DataStream<std::string> socketTextStream(const std::string& host, int port, char delimiter = '\n');
+    DataStream<std::string> socketTextStream(const std::string& host, int port,
+                                             char delimiter = '\n');
     /// Any source; `S` derives from Source<T>.
     template <class S>
-    DataStream<typename S::OutputType> fromSource(S source, const std::string& name, bool nonParallel = false);
+    DataStream<typename S::OutputType> fromSource(S source, const std::string& name,
+                                                  bool nonParallel = false);
 
     // ---- execution -------------------------------------------------------------------------
     /// Runs everything recorded so far and blocks until the job ends. Throws

@@ -22,11 +22,13 @@ public:
 private:
     class Reader final : public SourceReader<T> {
     public:
-        explicit Reader(std::shared_ptr<const std::vector<T>> values) : values_(std::move(values)) {}
+        explicit Reader(std::shared_ptr<const std::vector<T>> values)
+            : values_(std::move(values)) {}
         InputStatus pollNext(ReaderOutput<T>& out) override {
             if (next_ >= values_->size()) return InputStatus::END_OF_INPUT;
             out.collect((*values_)[next_++]);
-            return next_ < values_->size() ? InputStatus::MORE_AVAILABLE : InputStatus::END_OF_INPUT;
+            return next_ < values_->size() ? InputStatus::MORE_AVAILABLE
+                                           : InputStatus::END_OF_INPUT;
         }
 
     private:
@@ -41,16 +43,19 @@ class NumberSequenceSource final : public Source<int64_t> {
 public:
     NumberSequenceSource(int64_t from, int64_t to) : from_(from), to_(to) {}
     Boundedness getBoundedness() const override { return Boundedness::BOUNDED; }
-    std::unique_ptr<SourceReader<int64_t>> createReader(const SourceReaderContext& ctx) const override {
+    std::unique_ptr<SourceReader<int64_t>> createReader(
+        const SourceReaderContext& ctx) const override {
         if (to_ < from_) return std::make_unique<Reader>(1, 0);
         // Count in unsigned arithmetic: to - from + 1 may not fit in int64.
         uint64_t count = static_cast<uint64_t>(to_) - static_cast<uint64_t>(from_) + 1;
         auto share = [&](int32_t i) {
-            return static_cast<uint64_t>((static_cast<unsigned __int128>(count) * i) / ctx.parallelism);
+            return static_cast<uint64_t>((static_cast<unsigned __int128>(count) * i) /
+                                         ctx.parallelism);
         };
         uint64_t begin = share(ctx.subtaskIndex), end = share(ctx.subtaskIndex + 1);
-        return std::make_unique<Reader>(static_cast<int64_t>(static_cast<uint64_t>(from_) + begin),
-                                        static_cast<int64_t>(static_cast<uint64_t>(from_) + end - 1));
+        return std::make_unique<Reader>(
+            static_cast<int64_t>(static_cast<uint64_t>(from_) + begin),
+            static_cast<int64_t>(static_cast<uint64_t>(from_) + end - 1));
     }
 
 private:

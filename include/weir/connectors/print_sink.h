@@ -24,7 +24,8 @@ public:
         : identifier_(std::move(identifier)), stderr_(toStderr) {}
     std::unique_ptr<SinkWriter<T>> createWriter(const SinkWriterContext& ctx) const override {
         std::string prefix = identifier_;
-        if (ctx.parallelism > 1) prefix += (prefix.empty() ? "" : ":") + std::to_string(ctx.subtaskIndex + 1);
+        if (ctx.parallelism > 1)
+            prefix += (prefix.empty() ? "" : ":") + std::to_string(ctx.subtaskIndex + 1);
         if (!prefix.empty()) prefix += "> ";
         return std::make_unique<Writer>(std::move(prefix), stderr_ ? stderr : stdout);
     }
@@ -32,7 +33,8 @@ public:
 private:
     class Writer final : public SinkWriter<T> {
     public:
-        Writer(std::string prefix, std::FILE* stream) : prefix_(std::move(prefix)), stream_(stream) {}
+        Writer(std::string prefix, std::FILE* stream)
+            : prefix_(std::move(prefix)), stream_(stream) {}
         void write(const T& value, int64_t) override {
             line_.assign(prefix_);
             line_ += toString(value);

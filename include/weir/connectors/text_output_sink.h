@@ -16,7 +16,8 @@ enum class WriteMode { NO_OVERWRITE, OVERWRITE };
 
 namespace detail {
 /// Opens the output file of one subtask; throws weir::Exception naming the path on failure.
-std::FILE* openTextOutput(const std::string& path, WriteMode mode, int32_t subtaskIndex, int32_t parallelism);
+std::FILE* openTextOutput(const std::string& path, WriteMode mode, int32_t subtaskIndex,
+                          int32_t parallelism);
 void writeOrThrow(std::FILE* file, const std::string& data, const std::string& path);
 void closeOrThrow(std::FILE* file, const std::string& path);
 }  // namespace detail
@@ -26,7 +27,8 @@ class TextOutputSink final : public Sink<T> {
 public:
     TextOutputSink(std::string path, WriteMode mode) : path_(std::move(path)), mode_(mode) {}
     std::unique_ptr<SinkWriter<T>> createWriter(const SinkWriterContext& ctx) const override {
-        return std::make_unique<Writer>(detail::openTextOutput(path_, mode_, ctx.subtaskIndex, ctx.parallelism), path_);
+        return std::make_unique<Writer>(
+            detail::openTextOutput(path_, mode_, ctx.subtaskIndex, ctx.parallelism), path_);
     }
 
 private:

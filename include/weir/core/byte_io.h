@@ -26,10 +26,8 @@ public:
         if (n) std::memcpy(data_.data() + old, p, n);
     }
     template <class T>
-        requires std::is_trivially_copyable_v<T>
-    void writeFixed(T v) {
-        writeRaw(&v, sizeof(T));
-    }
+    requires std::is_trivially_copyable_v<T>
+    void writeFixed(T v) { writeRaw(&v, sizeof(T)); }
     void writeByte(uint8_t b) { data_.push_back(b); }
     void writeVarUInt(uint64_t v) {
         while (v >= 0x80) {
@@ -72,8 +70,7 @@ public:
         pos_ += n;
     }
     template <class T>
-        requires std::is_trivially_copyable_v<T>
-    T readFixed() {
+    requires std::is_trivially_copyable_v<T> T readFixed() {
         T v;
         readRaw(&v, sizeof(T));
         return v;
@@ -118,8 +115,8 @@ public:
 private:
     void need(size_t n) const {
         if (static_cast<size_t>(end_ - pos_) < n)
-            throw SerializationException("truncated input: need " + std::to_string(n) +
-                                         " bytes, " + std::to_string(end_ - pos_) + " left");
+            throw SerializationException("truncated input: need " + std::to_string(n) + " bytes, " +
+                                         std::to_string(end_ - pos_) + " left");
     }
     const uint8_t* pos_;
     const uint8_t* end_;

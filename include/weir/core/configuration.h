@@ -118,7 +118,7 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b);
 }  // namespace detail
 
 template <class E>
-    requires std::is_enum_v<E>
+requires std::is_enum_v<E>
 struct ConfigValue<E> {
     static E parse(std::string_view s) {
         std::string allowed;

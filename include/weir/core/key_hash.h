@@ -21,7 +21,9 @@ namespace weir {
 namespace detail {
 /// 32-bit hash of bytes (murmur3_x86_32, seed 0).
 uint32_t hashBytes(const void* data, size_t size);
-inline uint32_t combineHash(uint32_t h, uint32_t v) { return h * 31u + v; }
+inline uint32_t combineHash(uint32_t h, uint32_t v) {
+    return h * 31u + v;
+}
 }  // namespace detail
 
 template <class K, class = void>

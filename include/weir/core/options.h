@@ -21,16 +21,19 @@ struct ConfigEnum<RuntimeExecutionMode> {
 
 namespace options {
 
-inline const auto kParallelism =
-    option<int32_t>("parallelism.default", 1, "Parallelism of operators that do not set their own.");
-inline const auto kMaxParallelism = option<int32_t>(
-    "pipeline.max-parallelism", -1,
-    "Number of key groups (upper bound for rescaling keyed state). -1: 1.5 x parallelism rounded up "
-    "to a power of two, at least 128.");
-inline const auto kRuntimeMode = option<RuntimeExecutionMode>(
-    "execution.runtime-mode", RuntimeExecutionMode::STREAMING,
-    "STREAMING, BATCH (bounded input, final results only) or AUTOMATIC (BATCH if all sources are bounded).");
-inline const auto kPipelineName = optionWithoutDefault<std::string>("pipeline.name", "The job name.");
+inline const auto kParallelism = option<int32_t>(
+    "parallelism.default", 1, "Parallelism of operators that do not set their own.");
+inline const auto kMaxParallelism =
+    option<int32_t>("pipeline.max-parallelism", -1,
+                    "Number of key groups (upper bound for rescaling keyed state). -1: 1.5 x "
+                    "parallelism rounded up "
+                    "to a power of two, at least 128.");
+inline const auto kRuntimeMode =
+    option<RuntimeExecutionMode>("execution.runtime-mode", RuntimeExecutionMode::STREAMING,
+                                 "STREAMING, BATCH (bounded input, final results only) or "
+                                 "AUTOMATIC (BATCH if all sources are bounded).");
+inline const auto kPipelineName =
+    optionWithoutDefault<std::string>("pipeline.name", "The job name.");
 inline const auto kOperatorChaining =
     option<bool>("pipeline.operator-chaining.enabled", true,
                  "Chain operators joined by forward edges of equal parallelism into one task.")
@@ -40,17 +43,17 @@ inline const auto kBufferTimeout =
                      "Longest time a partially filled output buffer waits before it is sent. "
                      "Buffers are also sent as soon as a task runs out of input.")
         .withFallbackKeys({"execution.buffer-timeout"});
-inline const auto kAutoWatermarkInterval = option<Duration>(
-    "pipeline.auto-watermark-interval", Duration(200),
-    "Interval of periodic watermark emission; 0 turns periodic emission off.");
+inline const auto kAutoWatermarkInterval =
+    option<Duration>("pipeline.auto-watermark-interval", Duration(200),
+                     "Interval of periodic watermark emission; 0 turns periodic emission off.");
 inline const auto kSegmentSize = option<MemorySize>(
     "taskmanager.memory.segment-size", MemorySize::ofKibiBytes(32), "Size of one network buffer.");
-inline const auto kBuffersPerChannel = option<int32_t>(
-    "taskmanager.network.memory.buffers-per-channel", 2,
-    "Network buffers per outgoing channel of a result partition.");
-inline const auto kFloatingBuffersPerGate = option<int32_t>(
-    "taskmanager.network.memory.floating-buffers-per-gate", 8,
-    "Extra network buffers per result partition shared by its channels.");
+inline const auto kBuffersPerChannel =
+    option<int32_t>("taskmanager.network.memory.buffers-per-channel", 2,
+                    "Network buffers per outgoing channel of a result partition.");
+inline const auto kFloatingBuffersPerGate =
+    option<int32_t>("taskmanager.network.memory.floating-buffers-per-gate", 8,
+                    "Extra network buffers per result partition shared by its channels.");
 
 }  // namespace options
 }  // namespace weir

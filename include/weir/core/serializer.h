@@ -36,14 +36,16 @@ concept Serializable = requires(const T& v, T& out, ByteWriter& w, ByteReader& r
 };
 
 template <class T>
-    requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)
-struct Serializer<T> {
+requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) struct Serializer<T> {
     static void serialize(const T& v, ByteWriter& out) { out.writeFixed(v); }
     static void deserialize(ByteReader& in, T& v) { v = in.readFixed<T>(); }
     static std::string name() {
-        if constexpr (std::is_floating_point_v<T>) return sizeof(T) == 4 ? "float" : "double";
-        else if constexpr (std::is_same_v<T, char>) return "char";
-        else return (std::is_signed_v<T> ? "int" : "uint") + std::to_string(sizeof(T) * 8);
+        if constexpr (std::is_floating_point_v<T>)
+            return sizeof(T) == 4 ? "float" : "double";
+        else if constexpr (std::is_same_v<T, char>)
+            return "char";
+        else
+            return (std::is_signed_v<T> ? "int" : "uint") + std::to_string(sizeof(T) * 8);
     }
 };
 
@@ -59,7 +61,7 @@ struct Serializer<bool> {
 };
 
 template <class T>
-    requires std::is_enum_v<T>
+requires std::is_enum_v<T>
 struct Serializer<T> {
     using U = std::underlying_type_t<T>;
     static void serialize(const T& v, ByteWriter& out) { out.writeFixed(static_cast<U>(v)); }
@@ -126,11 +128,13 @@ struct Serializer<std::pair<A, B>> {
         Serializer<B>::serialize(v.second, out);
     }
     static void deserialize(ByteReader& in, std::pair<A, B>& v) {
-        Serializer<std::remove_const_t<A>>::deserialize(in, const_cast<std::remove_const_t<A>&>(v.first));
+        Serializer<std::remove_const_t<A>>::deserialize(
+            in, const_cast<std::remove_const_t<A>&>(v.first));
         Serializer<B>::deserialize(in, v.second);
     }
     static std::string name() {
-        return "pair<" + Serializer<std::remove_const_t<A>>::name() + "," + Serializer<B>::name() + ">";
+        return "pair<" + Serializer<std::remove_const_t<A>>::name() + "," + Serializer<B>::name() +
+               ">";
     }
 };
 
@@ -158,7 +162,9 @@ struct Serializer<std::array<T, N>> {
     static void deserialize(ByteReader& in, std::array<T, N>& v) {
         for (auto& e : v) Serializer<T>::deserialize(in, e);
     }
-    static std::string name() { return "array<" + Serializer<T>::name() + "," + std::to_string(N) + ">"; }
+    static std::string name() {
+        return "array<" + Serializer<T>::name() + "," + std::to_string(N) + ">";
+    }
 };
 
 namespace detail {
@@ -189,7 +195,9 @@ struct MapSerializer {
 
 template <class K, class V, class C, class A>
 struct Serializer<std::map<K, V, C, A>> : detail::MapSerializer<std::map<K, V, C, A>> {
-    static std::string name() { return "map<" + Serializer<K>::name() + "," + Serializer<V>::name() + ">"; }
+    static std::string name() {
+        return "map<" + Serializer<K>::name() + "," + Serializer<V>::name() + ">";
+    }
 };
 
 template <class K, class V, class H, class E, class A>
@@ -224,7 +232,8 @@ struct Serializer<T> {
         std::apply([&](auto... m) { (serializeField(v.*m, out), ...); }, structFields<T>().members);
     }
     static void deserialize(ByteReader& in, T& v) {
-        std::apply([&](auto... m) { (deserializeField(in, v.*m), ...); }, structFields<T>().members);
+        std::apply([&](auto... m) { (deserializeField(in, v.*m), ...); },
+                   structFields<T>().members);
     }
     static std::string name() { return structFields<T>().typeName; }
 

@@ -28,7 +28,9 @@ std::string toString(const T& v);
 namespace detail {
 
 template <class T>
-concept Streamable = requires(std::ostream& os, const T& v) { os << v; };
+concept Streamable = requires(std::ostream& os, const T& v) {
+    os << v;
+};
 
 template <class T>
 struct IsSequence : std::false_type {};
@@ -79,7 +81,11 @@ std::string toString(const T& v) {
     } else if constexpr (detail::IsTupleLike<T>::value) {
         std::string s = "(";
         bool first = true;
-        std::apply([&](const auto&... e) { ((s += first ? "" : ",", s += toString(e), first = false), ...); }, v);
+        std::apply(
+            [&](const auto&... e) {
+                ((s += first ? "" : ",", s += toString(e), first = false), ...);
+            },
+            v);
         return s + ")";
     } else if constexpr (detail::IsMap<T>::value) {
         std::string s = "{";
@@ -108,8 +114,11 @@ std::string toString(const T& v) {
         auto names = fields.names();
         std::string s = std::string(fields.typeName) + "{";
         size_t i = 0;
-        std::apply([&](auto... m) { ((s += (i ? ", " : ""), s += names[i++] + "=" + toString(v.*m)), ...); },
-                   fields.members);
+        std::apply(
+            [&](auto... m) {
+                ((s += (i ? ", " : ""), s += names[i++] + "=" + toString(v.*m)), ...);
+            },
+            fields.members);
         return s + "}";
     } else if constexpr (std::is_enum_v<T>) {
         return std::to_string(static_cast<std::underlying_type_t<T>>(v));

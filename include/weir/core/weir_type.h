@@ -55,12 +55,12 @@ constexpr StructFields<Members...> makeStructFields(const char* typeName, const 
 #define WEIR_PP_NARG(...) WEIR_PP_NARG_(__VA_ARGS__, WEIR_PP_RSEQ())
 #define WEIR_PP_NARG_(...) WEIR_PP_ARG_N(__VA_ARGS__)
 #define WEIR_PP_ARG_N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, \
-                      _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32, \
-                      N, ...)                                                                    \
+                      _18, _19, _20, _21, _22, _23, _24, _25, _26, _27, _28, _29, _30, _31, _32,  \
+                      N, ...)                                                                     \
     N
-#define WEIR_PP_RSEQ()                                                                         \
-    32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, \
-        9, 8, 7, 6, 5, 4, 3, 2, 1, 0
+#define WEIR_PP_RSEQ()                                                                             \
+    32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, \
+        8, 7, 6, 5, 4, 3, 2, 1, 0
 #define WEIR_PP_M1(T, a) &T::a
 #define WEIR_PP_M2(T, a, ...) &T::a, WEIR_PP_M1(T, __VA_ARGS__)
 #define WEIR_PP_M3(T, a, ...) &T::a, WEIR_PP_M2(T, __VA_ARGS__)
@@ -93,21 +93,22 @@ constexpr StructFields<Members...> makeStructFields(const char* typeName, const 
 #define WEIR_PP_M30(T, a, ...) &T::a, WEIR_PP_M29(T, __VA_ARGS__)
 #define WEIR_PP_M31(T, a, ...) &T::a, WEIR_PP_M30(T, __VA_ARGS__)
 #define WEIR_PP_M32(T, a, ...) &T::a, WEIR_PP_M31(T, __VA_ARGS__)
-#define WEIR_PP_MEMBERS(T, ...) \
-    WEIR_PP_CAT(WEIR_PP_M, WEIR_PP_NARG(__VA_ARGS__))(T, __VA_ARGS__)
+#define WEIR_PP_MEMBERS(T, ...) WEIR_PP_CAT(WEIR_PP_M, WEIR_PP_NARG(__VA_ARGS__))(T, __VA_ARGS__)
 
-#define WEIR_TYPE(Type, ...)                                                      \
-    [[maybe_unused]] inline constexpr auto weirStructFields(const Type*) {        \
-        return ::weir::detail::makeStructFields(#Type, #__VA_ARGS__,              \
+#define WEIR_TYPE(Type, ...)                                                         \
+    [[maybe_unused]] inline constexpr auto weirStructFields(const Type*) {           \
+        return ::weir::detail::makeStructFields(#Type, #__VA_ARGS__,                 \
                                                 WEIR_PP_MEMBERS(Type, __VA_ARGS__)); \
-    }                                                                             \
+    }                                                                                \
     static_assert(true, "WEIR_TYPE needs a semicolon")
 
 namespace weir {
 
 /// True for structs declared with WEIR_TYPE.
 template <class T>
-concept WeirStruct = requires(const T* p) { weirStructFields(p); };
+concept WeirStruct = requires(const T* p) {
+    weirStructFields(p);
+};
 
 template <WeirStruct T>
 constexpr auto structFields() {

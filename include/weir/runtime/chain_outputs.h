@@ -64,12 +64,14 @@ public:
           random_(static_cast<uint32_t>(subtaskIndex) * 7919u + 17u) {
         if (kind_ == PartitionerKind::HASH) {
             keyGroups_ = dynamic_cast<const KeyGroupSelector<T>*>(spec.keyGroupSelector.get());
-            WEIR_CHECK(keyGroups_ != nullptr) << "keyBy selector does not take " << Serializer<T>::name();
+            WEIR_CHECK(keyGroups_ != nullptr)
+                << "keyBy selector does not take " << Serializer<T>::name();
             keepAlive_ = spec.keyGroupSelector;
         }
         // Rebalancing starts at a different channel in each producer so that they do not all
         // pile onto channel 0.
-        next_ = channels_ > 0 ? static_cast<int32_t>(random_() % static_cast<uint32_t>(channels_)) : 0;
+        next_ =
+            channels_ > 0 ? static_cast<int32_t>(random_() % static_cast<uint32_t>(channels_)) : 0;
     }
 
     void collect(const T& value, int64_t timestamp) override {
@@ -79,7 +81,9 @@ public:
         detail::endRecord(out, lengthAt);
         switch (kind_) {
             case PartitionerKind::FORWARD:
-            case PartitionerKind::GLOBAL: writer_->emit(0); break;
+            case PartitionerKind::GLOBAL:
+                writer_->emit(0);
+                break;
             case PartitionerKind::REBALANCE:
             case PartitionerKind::RESCALE:
                 writer_->emit(next_);
@@ -90,10 +94,13 @@ public:
                 break;
             case PartitionerKind::HASH: {
                 int32_t keyGroup = keyGroups_->keyGroupOf(value, maxParallelism_);
-                writer_->emit(keygroups::operatorIndexForKeyGroup(maxParallelism_, channels_, keyGroup));
+                writer_->emit(
+                    keygroups::operatorIndexForKeyGroup(maxParallelism_, channels_, keyGroup));
                 break;
             }
-            case PartitionerKind::BROADCAST: writer_->broadcastEmit(); break;
+            case PartitionerKind::BROADCAST:
+                writer_->broadcastEmit();
+                break;
         }
     }
     void collectSide(const std::string& tagId, const void* value, int64_t timestamp) override {
@@ -121,8 +128,10 @@ class BroadcastingOutput final : public Output<T> {
 public:
     explicit BroadcastingOutput(std::vector<ElementOutput*> outputs) {
         for (auto* o : outputs) {
-            if (o->sideTag().empty()) main_.push_back(static_cast<Output<T>*>(o));
-            else side_.push_back(o);
+            if (o->sideTag().empty())
+                main_.push_back(static_cast<Output<T>*>(o));
+            else
+                side_.push_back(o);
             all_.push_back(o);
         }
     }

@@ -12,7 +12,8 @@ namespace weir {
 class OperatorException : public Exception {
 public:
     OperatorException(const std::string& operatorName, const std::string& cause)
-        : Exception("operator '" + operatorName + "' threw: " + cause), operatorName_(operatorName) {}
+        : Exception("operator '" + operatorName + "' threw: " + cause),
+          operatorName_(operatorName) {}
     const std::string& operatorName() const { return operatorName_; }
 
 private:
@@ -30,7 +31,8 @@ inline void runAttributed(const std::string& operatorName, F&& f) {
     } catch (const std::exception& e) {
         throw OperatorException(operatorName, e.what());
     } catch (...) {
-        throw OperatorException(operatorName, "unknown exception (not derived from std::exception)");
+        throw OperatorException(operatorName,
+                                "unknown exception (not derived from std::exception)");
     }
 }
 

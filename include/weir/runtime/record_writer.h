@@ -42,7 +42,8 @@ namespace detail {
 inline size_t beginRecord(ByteWriter& out, int64_t timestamp) {
     out.clear();
     bool withTime = timestamp != kNoTimestamp;
-    out.writeByte(static_cast<uint8_t>(withTime ? ElementTag::kRecordWithTime : ElementTag::kRecord));
+    out.writeByte(
+        static_cast<uint8_t>(withTime ? ElementTag::kRecordWithTime : ElementTag::kRecord));
     size_t lengthAt = out.reserve(4);
     if (withTime) out.writeFixed<int64_t>(timestamp);
     return lengthAt;

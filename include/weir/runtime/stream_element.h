@@ -3,9 +3,8 @@
 //
 // Inside a data buffer each element is a one-byte tag followed by its payload:
 //   kRecord            u32 length, then the serialized value
-//   kRecordWithTime    u32 length, then int64 timestamp and the serialized value (length covers both)
-//   kWatermark         int64 watermark
-//   kWatermarkStatus   one byte: 1 idle, 0 active
+//   kRecordWithTime    u32 length, then int64 timestamp and the serialized value (length covers
+//   both) kWatermark         int64 watermark kWatermarkStatus   one byte: 1 idle, 0 active
 // Records are length-prefixed so a reader can copy or skip them without decoding; an element may
 // span two buffers. Control events (end of partition, checkpoint barriers) travel as their own
 // queue entries between buffers, never inside one.

@@ -22,8 +22,8 @@ struct TaskInfo {
 
     /// "Map (2/4)#0", as logs and failure messages name a subtask.
     std::string taskNameWithSubtask() const {
-        return taskName + " (" + std::to_string(subtaskIndex + 1) + "/" + std::to_string(parallelism) +
-               ")#" + std::to_string(attemptNumber);
+        return taskName + " (" + std::to_string(subtaskIndex + 1) + "/" +
+               std::to_string(parallelism) + ")#" + std::to_string(attemptNumber);
     }
 };
 

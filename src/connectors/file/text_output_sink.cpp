@@ -10,7 +10,8 @@ namespace weir::detail {
 
 namespace fs = std::filesystem;
 
-std::FILE* openTextOutput(const std::string& path, WriteMode mode, int32_t subtaskIndex, int32_t parallelism) {
+std::FILE* openTextOutput(const std::string& path, WriteMode mode, int32_t subtaskIndex,
+                          int32_t parallelism) {
     fs::path target = path;
     std::error_code ec;
     if (parallelism > 1) {
@@ -29,7 +30,9 @@ std::FILE* openTextOutput(const std::string& path, WriteMode mode, int32_t subta
         throw Exception("writeAsText: output file '" + target.string() +
                         "' already exists; remove it or use WriteMode::OVERWRITE");
     std::FILE* f = std::fopen(target.c_str(), "w");
-    if (!f) throw Exception("writeAsText: cannot open '" + target.string() + "': " + std::strerror(errno));
+    if (!f)
+        throw Exception("writeAsText: cannot open '" + target.string() +
+                        "': " + std::strerror(errno));
     return f;
 }
 
@@ -39,7 +42,8 @@ void writeOrThrow(std::FILE* file, const std::string& data, const std::string& p
 }
 
 void closeOrThrow(std::FILE* file, const std::string& path) {
-    if (std::fclose(file) != 0) throw Exception("writeAsText: closing '" + path + "' failed: " + std::strerror(errno));
+    if (std::fclose(file) != 0)
+        throw Exception("writeAsText: closing '" + path + "' failed: " + std::strerror(errno));
 }
 
 }  // namespace weir::detail

@@ -19,7 +19,8 @@ BufferPool::BufferPool(std::string name, uint32_t numBuffers, uint32_t bufferSiz
       memory_(new uint8_t[static_cast<size_t>(numBuffers) * bufferSize]) {
     WEIR_CHECK(numBuffers > 0 && bufferSize >= 64) << "pool " << name_;
     free_.reserve(numBuffers);
-    for (uint32_t i = 0; i < numBuffers; ++i) free_.push_back(memory_.get() + size_t(i) * bufferSize);
+    for (uint32_t i = 0; i < numBuffers; ++i)
+        free_.push_back(memory_.get() + size_t(i) * bufferSize);
     available_ = numBuffers;
 }
 

@@ -21,10 +21,13 @@ size_t elementSize(const uint8_t* p, size_t available) {
             std::memcpy(&length, p + 1, 4);
             return kRecordHeaderSize + length;
         }
-        case ElementTag::kWatermark: return 9;
-        case ElementTag::kWatermarkStatus: return 2;
+        case ElementTag::kWatermark:
+            return 9;
+        case ElementTag::kWatermarkStatus:
+            return 2;
     }
-    throw SerializationException("corrupt data buffer: unknown element tag " + std::to_string(p[0]));
+    throw SerializationException("corrupt data buffer: unknown element tag " +
+                                 std::to_string(p[0]));
 }
 
 }  // namespace
@@ -62,9 +65,12 @@ void NetworkInputBase::processBuffer(const uint8_t* data, size_t size, int chann
 
 void NetworkInputBase::handleElement(const uint8_t* element, size_t size, int channel) {
     switch (static_cast<ElementTag>(element[0])) {
-        case ElementTag::kRecord: processRecord(element + kRecordHeaderSize, size - kRecordHeaderSize, kNoTimestamp); break;
+        case ElementTag::kRecord:
+            processRecord(element + kRecordHeaderSize, size - kRecordHeaderSize, kNoTimestamp);
+            break;
         case ElementTag::kRecordWithTime: {
-            if (size < kRecordHeaderSize + 8) throw SerializationException("corrupt record: timestamp truncated");
+            if (size < kRecordHeaderSize + 8)
+                throw SerializationException("corrupt record: timestamp truncated");
             int64_t ts;
             std::memcpy(&ts, element + kRecordHeaderSize, 8);
             processRecord(element + kRecordHeaderSize + 8, size - kRecordHeaderSize - 8, ts);
@@ -76,7 +82,9 @@ void NetworkInputBase::handleElement(const uint8_t* element, size_t size, int ch
             onWatermark(channel, wm);
             break;
         }
-        case ElementTag::kWatermarkStatus: onWatermarkStatus(channel, element[1] == 1); break;
+        case ElementTag::kWatermarkStatus:
+            onWatermarkStatus(channel, element[1] == 1);
+            break;
     }
 }
 
@@ -119,7 +127,8 @@ void NetworkInputBase::recomputeWatermark() {
 bool NetworkInputBase::endOfPartition(int channel) {
     ChannelState& ch = channels_[channel];
     if (!ch.partial.empty())
-        throw SerializationException("channel " + std::to_string(channel) + " ended inside an element (" +
+        throw SerializationException("channel " + std::to_string(channel) +
+                                     " ended inside an element (" +
                                      std::to_string(ch.partial.size()) + " bytes of it received)");
     if (!ch.finished) {
         ch.finished = true;

@@ -5,11 +5,17 @@
 
 namespace weir {
 
-int32_t RecordWriter::numberOfChannels() const { return partition_->numSubpartitions(); }
+int32_t RecordWriter::numberOfChannels() const {
+    return partition_->numSubpartitions();
+}
 
-void RecordWriter::emit(int32_t channel) { partition_->emit(channel, scratch_.data(), scratch_.size()); }
+void RecordWriter::emit(int32_t channel) {
+    partition_->emit(channel, scratch_.data(), scratch_.size());
+}
 
-void RecordWriter::broadcastEmit() { partition_->broadcast(scratch_.data(), scratch_.size()); }
+void RecordWriter::broadcastEmit() {
+    partition_->broadcast(scratch_.data(), scratch_.size());
+}
 
 void RecordWriter::broadcastWatermark(int64_t watermark) {
     uint8_t element[9];
@@ -19,19 +25,27 @@ void RecordWriter::broadcastWatermark(int64_t watermark) {
 }
 
 void RecordWriter::broadcastWatermarkStatus(bool idle) {
-    uint8_t element[2] = {static_cast<uint8_t>(ElementTag::kWatermarkStatus), static_cast<uint8_t>(idle ? 1 : 0)};
+    uint8_t element[2] = {static_cast<uint8_t>(ElementTag::kWatermarkStatus),
+                          static_cast<uint8_t>(idle ? 1 : 0)};
     partition_->broadcast(element, sizeof element);
 }
 
 const char* partitionerName(PartitionerKind kind) {
     switch (kind) {
-        case PartitionerKind::FORWARD: return "FORWARD";
-        case PartitionerKind::REBALANCE: return "REBALANCE";
-        case PartitionerKind::RESCALE: return "RESCALE";
-        case PartitionerKind::SHUFFLE: return "SHUFFLE";
-        case PartitionerKind::HASH: return "HASH";
-        case PartitionerKind::BROADCAST: return "BROADCAST";
-        case PartitionerKind::GLOBAL: return "GLOBAL";
+        case PartitionerKind::FORWARD:
+            return "FORWARD";
+        case PartitionerKind::REBALANCE:
+            return "REBALANCE";
+        case PartitionerKind::RESCALE:
+            return "RESCALE";
+        case PartitionerKind::SHUFFLE:
+            return "SHUFFLE";
+        case PartitionerKind::HASH:
+            return "HASH";
+        case PartitionerKind::BROADCAST:
+            return "BROADCAST";
+        case PartitionerKind::GLOBAL:
+            return "GLOBAL";
     }
     return "?";
 }

@@ -36,7 +36,8 @@ void ResultPartition::emit(int32_t sub, const uint8_t* data, size_t size) {
         s.current.setSize(s.current.size() + static_cast<uint32_t>(n));
         data += n;
         size -= n;
-        if (s.current.freeSpace() == 0) s.target.gate->pushBuffer(s.target.channel, std::move(s.current));
+        if (s.current.freeSpace() == 0)
+            s.target.gate->pushBuffer(s.target.channel, std::move(s.current));
     }
 }
 

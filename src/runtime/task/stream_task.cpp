@@ -22,7 +22,9 @@ public:
 
 StreamTask::StreamTask(TaskDeployment deployment, const Configuration* configuration,
                        CompletionCallback onDone)
-    : deployment_(std::move(deployment)), configuration_(configuration), onDone_(std::move(onDone)) {}
+    : deployment_(std::move(deployment)),
+      configuration_(configuration),
+      onDone_(std::move(onDone)) {}
 
 StreamTask::~StreamTask() {
     cancel();
@@ -44,7 +46,9 @@ void StreamTask::addResultPartition(std::unique_ptr<ResultPartition> partition) 
     partitions_.push_back(std::move(partition));
 }
 
-void StreamTask::start() { thread_ = std::thread([this] { run(); }); }
+void StreamTask::start() {
+    thread_ = std::thread([this] { run(); });
+}
 
 void StreamTask::cancel() {
     cancelled_.store(true, std::memory_order_release);
@@ -69,9 +73,9 @@ void StreamTask::buildChain() {
         for (const auto& out : spec.outputs) {
             std::unique_ptr<ElementOutput> leaf =
                 out.chained ? out.type->createChainingOutput(operators_[out.chainedOperator].get())
-                            : out.type->createRecordWriterOutput(writers_.at(out.partition).get(), out.partitioner,
-                                                                 deployment_.taskInfo.subtaskIndex,
-                                                                 out.consumerMaxParallelism);
+                            : out.type->createRecordWriterOutput(
+                                  writers_.at(out.partition).get(), out.partitioner,
+                                  deployment_.taskInfo.subtaskIndex, out.consumerMaxParallelism);
             leaf->setSideTag(out.sideOutputTag);
             onlyMain = onlyMain && out.sideOutputTag.empty();
             leaves.push_back(leaf.get());
@@ -99,7 +103,8 @@ void StreamTask::buildChain() {
         if (spec.keyed) {
             const auto& info = deployment_.taskInfo;
             keyedStates_.push_back(std::make_unique<KeyedStateBackend>(
-                keygroups::rangeForOperatorIndex(info.maxParallelism, info.parallelism, info.subtaskIndex),
+                keygroups::rangeForOperatorIndex(info.maxParallelism, info.parallelism,
+                                                 info.subtaskIndex),
                 info.maxParallelism));
             setup.keyedStateBackend = keyedStates_.back().get();
         }
@@ -108,7 +113,8 @@ void StreamTask::buildChain() {
     if (ops[0].isSource) source_ = static_cast<SourceOperatorBase*>(operators_[0].get());
 
     for (const auto& in : deployment_.inputs)
-        inputs_.push_back(in.type->createNetworkInput(operators_[0].get(), in.inputIndex, in.numChannels));
+        inputs_.push_back(
+            in.type->createNetworkInput(operators_[0].get(), in.inputIndex, in.numChannels));
 }
 
 void StreamTask::run() {
@@ -143,7 +149,8 @@ void StreamTask::run() {
     }
     for (size_t i = 0; i < operators_.size(); ++i) {
         try {
-            if (operators_[i]) runAttributed(deployment_.operators[i].name, [&] { operators_[i]->close(); });
+            if (operators_[i])
+                runAttributed(deployment_.operators[i].name, [&] { operators_[i]->close(); });
         } catch (const std::exception& e) {
             fail(e.what());
         }
@@ -216,7 +223,8 @@ bool StreamTask::processNetworkInput() {
         return true;
     }
     if (entry->event->type == RuntimeEventType::kEndOfPartition && input.endOfPartition(channel)) {
-        runAttributed(deployment_.operators[0].name, [&] { operators_[0]->endInput(input.inputIndex()); });
+        runAttributed(deployment_.operators[0].name,
+                      [&] { operators_[0]->endInput(input.inputIndex()); });
         if (++finishedInputs_ == static_cast<int32_t>(inputs_.size())) endOfInput();
     }
     return true;

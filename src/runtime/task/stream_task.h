@@ -33,9 +33,11 @@ class StreamTask {
 public:
     /// Called once from the task thread when the task reaches a final state; `error` is empty
     /// unless it failed.
-    using CompletionCallback = std::function<void(StreamTask&, TaskState, const std::string& error)>;
+    using CompletionCallback =
+        std::function<void(StreamTask&, TaskState, const std::string& error)>;
 
-    StreamTask(TaskDeployment deployment, const Configuration* configuration, CompletionCallback onDone);
+    StreamTask(TaskDeployment deployment, const Configuration* configuration,
+               CompletionCallback onDone);
     ~StreamTask();
 
     /// Wiring, before start(): the gate the task reads, the partitions it writes.

@@ -16,7 +16,8 @@ public:
     explicit TextLineFileSource(std::string path) : path_(std::move(path)) {}
     Boundedness getBoundedness() const override { return Boundedness::BOUNDED; }
     /// Throws weir::Exception naming the path when it does not exist or cannot be read.
-    std::unique_ptr<SourceReader<std::string>> createReader(const SourceReaderContext& context) const override;
+    std::unique_ptr<SourceReader<std::string>> createReader(
+        const SourceReaderContext& context) const override;
     const std::string& path() const { return path_; }
 
 private:

@@ -17,10 +17,14 @@ class SocketTextSource final : public Source<std::string> {
 public:
     SocketTextSource(std::string host, int port, char delimiter = '\n', int maxRetries = 0,
                      std::chrono::milliseconds retryInterval = std::chrono::milliseconds(500))
-        : host_(std::move(host)), port_(port), delimiter_(delimiter), maxRetries_(maxRetries),
+        : host_(std::move(host)),
+          port_(port),
+          delimiter_(delimiter),
+          maxRetries_(maxRetries),
           retryInterval_(retryInterval) {}
     Boundedness getBoundedness() const override { return Boundedness::CONTINUOUS_UNBOUNDED; }
-    std::unique_ptr<SourceReader<std::string>> createReader(const SourceReaderContext& context) const override;
+    std::unique_ptr<SourceReader<std::string>> createReader(
+        const SourceReaderContext& context) const override;
 
 private:
     std::string host_;

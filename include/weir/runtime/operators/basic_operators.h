@@ -1,5 +1,6 @@
 #pragma once
-// map, flatMap and filter: stateless one-input operators. Output records keep the input's timestamp.
+// map, flatMap and filter: stateless one-input operators. Output records keep the input's
+// timestamp.
 
 #include <type_traits>
 #include <utility>
@@ -11,18 +12,24 @@ namespace weir {
 namespace detail {
 template <class F, class IN>
 decltype(auto) invokeMap(F& f, const IN& v) {
-    if constexpr (requires { f.map(v); }) return f.map(v);
-    else return f(v);
+    if constexpr (requires { f.map(v); })
+        return f.map(v);
+    else
+        return f(v);
 }
 template <class F, class IN, class OUT>
 void invokeFlatMap(F& f, const IN& v, Collector<OUT>& out) {
-    if constexpr (requires { f.flatMap(v, out); }) f.flatMap(v, out);
-    else f(v, out);
+    if constexpr (requires { f.flatMap(v, out); })
+        f.flatMap(v, out);
+    else
+        f(v, out);
 }
 template <class F, class T>
 bool invokeFilter(F& f, const T& v) {
-    if constexpr (requires { f.filter(v); }) return f.filter(v);
-    else return f(v);
+    if constexpr (requires { f.filter(v); })
+        return f.filter(v);
+    else
+        return f(v);
 }
 }  // namespace detail
 

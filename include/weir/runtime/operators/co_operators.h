@@ -76,7 +76,8 @@ private:
         CoProcessOperator* op = nullptr;
         int64_t elementTimestamp = kNoTimestamp;
         std::optional<int64_t> timestamp() const override {
-            return elementTimestamp == kNoTimestamp ? std::nullopt : std::optional(elementTimestamp);
+            return elementTimestamp == kNoTimestamp ? std::nullopt
+                                                    : std::optional(elementTimestamp);
         }
         int64_t currentWatermark() const override { return op->currentWatermark(); }
         int64_t currentProcessingTime() const override { return currentTimeMillis(); }

@@ -41,14 +41,17 @@ public:
     }
 
     void endInput(int) override {
-        if (batch_) state_->forEachValue([&](const T& v) { this->output_->collect(v, kNoTimestamp); });
+        if (batch_)
+            state_->forEachValue([&](const T& v) { this->output_->collect(v, kNoTimestamp); });
     }
 
 private:
     T invokeReduce(const T& a, const T& b) {
         auto& f = udf_.function();
-        if constexpr (requires { f.reduce(a, b); }) return f.reduce(a, b);
-        else return f(a, b);
+        if constexpr (requires { f.reduce(a, b); })
+            return f.reduce(a, b);
+        else
+            return f(a, b);
     }
     std::function<K(const T&)> keySelector_;
     UserFunctionHolder<F> udf_;

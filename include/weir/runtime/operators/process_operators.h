@@ -30,7 +30,8 @@ private:
         ProcessOperator* op = nullptr;
         int64_t elementTimestamp = kNoTimestamp;
         std::optional<int64_t> timestamp() const override {
-            return elementTimestamp == kNoTimestamp ? std::nullopt : std::optional(elementTimestamp);
+            return elementTimestamp == kNoTimestamp ? std::nullopt
+                                                    : std::optional(elementTimestamp);
         }
         int64_t currentWatermark() const override { return op->currentWatermark(); }
         int64_t currentProcessingTime() const override { return currentTimeMillis(); }
@@ -49,7 +50,8 @@ public:
     KeyedProcessOperator(std::function<K(const IN&)> keySelector, F f)
         : keySelector_(std::move(keySelector)), udf_(std::move(f)) {}
     void open() override {
-        WEIR_CHECK(this->setup_.keyedStateBackend != nullptr) << "keyed operator without state backend";
+        WEIR_CHECK(this->setup_.keyedStateBackend != nullptr)
+            << "keyed operator without state backend";
         collector_.setOutput(this->output_);
         context_.op = this;
         udf_.openFunction(this->setup_);
@@ -68,7 +70,8 @@ private:
         KeyedProcessOperator* op = nullptr;
         int64_t elementTimestamp = kNoTimestamp;
         std::optional<int64_t> timestamp() const override {
-            return elementTimestamp == kNoTimestamp ? std::nullopt : std::optional(elementTimestamp);
+            return elementTimestamp == kNoTimestamp ? std::nullopt
+                                                    : std::optional(elementTimestamp);
         }
         const K& getCurrentKey() const override { return op->currentKey_; }
         int64_t currentWatermark() const override { return op->currentWatermark(); }

@@ -21,7 +21,9 @@ public:
         ctx.configuration = setup_.configuration;
         writer_ = sink_->createWriter(ctx);
     }
-    void processElement(const T& value, int64_t timestamp) override { writer_->write(value, timestamp); }
+    void processElement(const T& value, int64_t timestamp) override {
+        writer_->write(value, timestamp);
+    }
     void finish() override { writer_->flush(true); }
     void close() override {
         if (writer_) writer_->close();

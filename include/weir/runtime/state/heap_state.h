@@ -86,8 +86,10 @@ public:
         list.insert(list.end(), values.begin(), values.end());
     }
     void update(const std::vector<V>& values) override {
-        if (values.empty()) this->erase();
-        else this->getOrInsert() = values;
+        if (values.empty())
+            this->erase();
+        else
+            this->getOrInsert() = values;
     }
     void clear() override { this->erase(); }
 };

@@ -36,7 +36,8 @@ public:
         keyWriter_.clear();
         Serializer<K>::serialize(key, keyWriter_);
         keyGroup_ = keygroups::assignToKeyGroup(keyHash(key), maxParallelism_);
-        WEIR_DCHECK(range_.contains(keyGroup_)) << "key group " << keyGroup_ << " not in " << range_.toString();
+        WEIR_DCHECK(range_.contains(keyGroup_))
+            << "key group " << keyGroup_ << " not in " << range_.toString();
     }
     std::string_view currentKeyBytes() const {
         return {reinterpret_cast<const char*>(keyWriter_.data()), keyWriter_.size()};
