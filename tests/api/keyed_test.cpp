@@ -119,6 +119,42 @@ TEST(KeyedStream, ProcessFunctionKeepsStatePerKey) {
                                                      "a#3 list=3 dup=1", "b#1 list=1 dup=1"}));
 }
 
+struct RunningCount : RichMapFunction<KV, std::string> {
+    std::string map(const KV& v) override {
+        auto& count = getRuntimeContext().getState(ValueStateDescriptor<int64_t>{"count"});
+        count.update(count.value().value_or(0) + v.second);
+        return v.first + "=" + std::to_string(*count.value());
+    }
+};
+
+TEST(KeyedStream, RichMapAfterKeyByUsesKeyedState) {
+    auto env = StreamExecutionEnvironment::create();
+    env.setParallelism(2);
+    auto out = env.fromElements<KV>({{"a", 1}, {"b", 5}, {"a", 2}})
+                   .keyBy([](const KV& kv) { return kv.first; })
+                   .map(RunningCount{})
+                   .executeAndCollect();
+    EXPECT_EQ(sorted(out), (std::vector<std::string>{"a=1", "a=3", "b=5"}));
+}
+
+struct DedupFilter : RichFilterFunction<KV> {
+    bool filter(const KV& v) override {
+        auto& seen = getRuntimeContext().getState(ValueStateDescriptor<bool>{"seen"});
+        if (seen.value()) return false;
+        seen.update(true);
+        return true;
+    }
+};
+
+TEST(KeyedStream, RichFilterAfterKeyByDeduplicatesPerKey) {
+    auto env = StreamExecutionEnvironment::create();
+    auto out = env.fromElements<KV>({{"a", 1}, {"a", 2}, {"b", 3}, {"b", 4}})
+                   .keyBy([](const KV& kv) { return kv.first; })
+                   .filter(DedupFilter{})
+                   .executeAndCollect();
+    EXPECT_EQ(sorted(out), (std::vector<KV>{{"a", 1}, {"b", 3}}));
+}
+
 struct NotKeyed : RichMapFunction<int64_t, int64_t> {
     int64_t map(const int64_t& v) override {
         getRuntimeContext().getState(ValueStateDescriptor<int64_t>{"x"});

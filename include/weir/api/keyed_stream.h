@@ -8,6 +8,7 @@
 #include "weir/api/aggregations.h"
 #include "weir/api/data_stream.h"
 #include "weir/core/key_hash.h"
+#include "weir/runtime/operators/key_context_operator.h"
 #include "weir/runtime/operators/keyed_reduce_operator.h"
 
 namespace weir {
@@ -94,9 +95,34 @@ public:
         });
     }
 
+    /// map, flatMap and filter after keyBy run with the element's key as the current key, so
+    /// their rich functions can use keyed state.
+    template <class F>
+    auto map(F f) {
+        return keyed(DataStream<T>::map(std::move(f)));
+    }
+    template <class R = void, class F>
+    auto flatMap(F f) {
+        return keyed(DataStream<T>::template flatMap<R>(std::move(f)));
+    }
+    template <class F>
+    DataStream<T> filter(F f) {
+        return keyed(DataStream<T>::filter(std::move(f)));
+    }
+
     const std::function<K(const T&)>& keySelector() const { return key_; }
 
 private:
+    /// Makes the operator that produced `stream` (whose input is this keyed stream) keyed.
+    template <class S>
+    S keyed(S stream) {
+        auto& t = stream.transformation();
+        t->operatorFactory = [inner = t->operatorFactory, key = key_] {
+            return std::make_unique<KeyContextOperator<K, T>>(inner(), key);
+        };
+        t->keyed = true;
+        return stream;
+    }
     template <class R>
     DataStream<R> keyedAdd(std::string name, OperatorFactory factory) {
         auto t = this->env_->add(TransformationKind::ONE_INPUT, std::move(name),
