@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -18,23 +19,35 @@ namespace weir {
 class ByteWriter {
 public:
     ByteWriter() = default;
-    explicit ByteWriter(size_t reserve) { data_.reserve(reserve); }
+    explicit ByteWriter(size_t reserve) { grow(reserve); }
+    ByteWriter(const ByteWriter&) = delete;
+    ByteWriter& operator=(const ByteWriter&) = delete;
+    ByteWriter(ByteWriter&&) noexcept = default;
+    ByteWriter& operator=(ByteWriter&&) noexcept = default;
 
     void writeRaw(const void* p, size_t n) {
-        size_t old = data_.size();
-        data_.resize(old + n);
-        if (n) std::memcpy(data_.data() + old, p, n);
+        ensure(n);
+        if (n) std::memcpy(data_.get() + size_, p, n);
+        size_ += n;
     }
     template <class T>
-    requires std::is_trivially_copyable_v<T>
-    void writeFixed(T v) { writeRaw(&v, sizeof(T)); }
-    void writeByte(uint8_t b) { data_.push_back(b); }
+        requires std::is_trivially_copyable_v<T>
+    void writeFixed(T v) {
+        ensure(sizeof(T));
+        std::memcpy(data_.get() + size_, &v, sizeof(T));
+        size_ += sizeof(T);
+    }
+    void writeByte(uint8_t b) {
+        ensure(1);
+        data_[size_++] = b;
+    }
     void writeVarUInt(uint64_t v) {
+        ensure(10);
         while (v >= 0x80) {
-            data_.push_back(static_cast<uint8_t>(v) | 0x80);
+            data_[size_++] = static_cast<uint8_t>(v) | 0x80;
             v >>= 7;
         }
-        data_.push_back(static_cast<uint8_t>(v));
+        data_[size_++] = static_cast<uint8_t>(v);
     }
     void writeString(std::string_view s) {
         writeVarUInt(s.size());
@@ -43,20 +56,41 @@ public:
 
     /// Reserves n bytes and returns their offset, to be patched later (e.g. a length prefix).
     size_t reserve(size_t n) {
-        size_t old = data_.size();
-        data_.resize(old + n);
+        ensure(n);
+        size_t old = size_;
+        size_ += n;
         return old;
     }
-    uint8_t* at(size_t offset) { return data_.data() + offset; }
+    uint8_t* at(size_t offset) { return data_.get() + offset; }
 
-    const uint8_t* data() const { return data_.data(); }
-    size_t size() const { return data_.size(); }
-    void clear() { data_.clear(); }
-    std::vector<uint8_t> release() { return std::move(data_); }
-    const std::vector<uint8_t>& bytes() const { return data_; }
+    const uint8_t* data() const { return data_.get(); }
+    size_t size() const { return size_; }
+    void clear() { size_ = 0; }
+    /// A copy of the bytes written so far.
+    std::vector<uint8_t> bytes() const { return std::vector<uint8_t>(data_.get(), data_.get() + size_); }
+    /// The bytes written so far; the writer is empty afterwards.
+    std::vector<uint8_t> release() {
+        std::vector<uint8_t> out = bytes();
+        size_ = 0;
+        return out;
+    }
 
 private:
-    std::vector<uint8_t> data_;
+    void ensure(size_t n) {
+        if (size_ + n > capacity_) grow(size_ + n);
+    }
+    void grow(size_t needed) {
+        size_t capacity = capacity_ ? capacity_ : 64;
+        while (capacity < needed) capacity *= 2;
+        auto bigger = std::make_unique<uint8_t[]>(capacity);
+        if (size_) std::memcpy(bigger.get(), data_.get(), size_);
+        data_ = std::move(bigger);
+        capacity_ = capacity;
+    }
+
+    std::unique_ptr<uint8_t[]> data_;
+    size_t size_ = 0;
+    size_t capacity_ = 0;
 };
 
 class ByteReader {

@@ -30,13 +30,9 @@ public:
 
     void processElement(const T& value, int64_t timestamp) override {
         this->setup_.keyedStateBackend->setCurrentKey(keySelector_(value));
-        T* current = state_->mutableValue();
-        if (current == nullptr) {
-            current = &state_->getOrCreate();
-            *current = value;
-        } else {
-            *current = invokeReduce(*current, value);
-        }
+        auto [current, created] = state_->getOrCreateFlagged();
+        if (created) *current = value;
+        else *current = invokeReduce(*current, value);
         if (!batch_) this->output_->collect(*current, timestamp);
     }
 

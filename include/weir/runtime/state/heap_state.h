@@ -33,12 +33,14 @@ protected:
         auto it = t.find(backend_.currentKeyBytes());
         return it == t.end() ? nullptr : &it->second;
     }
-    V& getOrInsert() {
+    V& getOrInsert() { return *getOrInsertFlagged().first; }
+    /// The current key's value, and whether it was just created (one lookup either way).
+    std::pair<V*, bool> getOrInsertFlagged() {
         auto& t = table();
         auto key = backend_.currentKeyBytes();
         auto it = t.find(key);
-        if (it == t.end()) it = t.emplace(std::string(key), V{}).first;
-        return it->second;
+        if (it != t.end()) return {&it->second, false};
+        return {&t.emplace(std::string(key), V{}).first->second, true};
     }
     void erase() {
         auto& t = table();
@@ -63,6 +65,7 @@ public:
     /// Direct access for operators (no copy): null when absent.
     V* mutableValue() { return const_cast<V*>(this->find()); }
     V& getOrCreate() { return this->getOrInsert(); }
+    std::pair<V*, bool> getOrCreateFlagged() { return this->getOrInsertFlagged(); }
     /// Visits every stored value of every key group, key group by key group.
     template <class Fn>
     void forEachValue(Fn&& fn) const {
