@@ -19,6 +19,7 @@
 #include "weir/runtime/operators/basic_operators.h"
 #include "weir/runtime/operators/process_operators.h"
 #include "weir/runtime/operators/sink_operator.h"
+#include "weir/runtime/operators/timestamps_and_watermarks_operator.h"
 
 namespace weir {
 
@@ -112,6 +113,12 @@ public:
 
     template <class U>
     ConnectedStreams<T, U> connect(const DataStream<U>& other);
+
+    /// Gives each record its event timestamp and generates watermarks with `strategy`.
+    DataStream<T> assignTimestampsAndWatermarks(WatermarkStrategy<T> strategy) {
+        return add<T>(TransformationKind::ONE_INPUT, "Timestamps/Watermarks",
+                      [strategy] { return std::make_unique<TimestampsAndWatermarksOperator<T>>(strategy); });
+    }
 
     // ---- partitioning ----------------------------------------------------------------------
     DataStream<T> rebalance() { return partition(PartitionerKind::REBALANCE); }
@@ -244,14 +251,14 @@ std::vector<T> DataStream<T>::executeAndCollect(const std::string& jobName) {
 }
 
 template <class S>
-DataStream<typename S::OutputType> StreamExecutionEnvironment::fromSource(S source,
-                                                                          const std::string& name,
-                                                                          bool nonParallel) {
+DataStream<typename S::OutputType> StreamExecutionEnvironment::fromSource(
+    S source, WatermarkStrategy<typename S::OutputType> strategy, const std::string& name,
+    bool nonParallel) {
     using T = typename S::OutputType;
     auto shared = std::make_shared<const S>(std::move(source));
-    auto t = state_->add(TransformationKind::SOURCE, name, {}, typeInfo<T>(), [shared] {
-        return std::make_unique<SourceOperator<T>>(
-            std::static_pointer_cast<const Source<T>>(shared));
+    auto t = state_->add(TransformationKind::SOURCE, name, {}, typeInfo<T>(), [shared, strategy] {
+        return std::make_unique<SourceOperator<T>>(std::static_pointer_cast<const Source<T>>(shared),
+                                                   strategy);
     });
     t->boundedness = shared->getBoundedness();
     t->nonParallel = nonParallel;

@@ -15,6 +15,7 @@
 
 #include "weir/api/job_client.h"
 #include "weir/api/source.h"
+#include "weir/api/watermark_strategy.h"
 #include "weir/connectors/collection_source.h"
 #include "weir/core/configuration.h"
 #include "weir/core/options.h"
@@ -90,10 +91,20 @@ public:
     /// ends when the server closes the connection. Not replayable after a failure.
     DataStream<std::string> socketTextStream(const std::string& host, int port,
                                              char delimiter = '\n');
-    /// Any source; `S` derives from Source<T>.
+    /// Any source (`S` derives from Source<T>), with the strategy that gives its records
+    /// timestamps and watermarks.
+    template <class S>
+    DataStream<typename S::OutputType> fromSource(S source,
+                                                  WatermarkStrategy<typename S::OutputType> strategy,
+                                                  const std::string& name, bool nonParallel = false);
+    /// Any source, without watermarks (WatermarkStrategy::noWatermarks()).
     template <class S>
     DataStream<typename S::OutputType> fromSource(S source, const std::string& name,
-                                                  bool nonParallel = false);
+                                                  bool nonParallel = false) {
+        return fromSource(std::move(source),
+                          WatermarkStrategy<typename S::OutputType>::noWatermarks(), name,
+                          nonParallel);
+    }
 
     // ---- execution -------------------------------------------------------------------------
     /// Runs everything recorded so far and blocks until the job ends. Throws

@@ -22,6 +22,7 @@
 namespace weir {
 
 class KeyedStateBackend;
+class ProcessingTimeService;
 
 /// What the task hands an operator at setup.
 struct OperatorSetup {
@@ -32,6 +33,8 @@ struct OperatorSetup {
     const Configuration* configuration = nullptr;
     /// Set for operators on a keyed stream; owned by the task.
     KeyedStateBackend* keyedStateBackend = nullptr;
+    /// The task's clock and processing-time timers (fired on the task thread).
+    ProcessingTimeService* processingTimeService = nullptr;
     /// Wakes the task's mailbox loop (for sources whose data arrives on another thread).
     std::function<void()> wakeUpTask;
     /// True once the task is being cancelled.

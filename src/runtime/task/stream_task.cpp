@@ -100,6 +100,7 @@ void StreamTask::buildChain() {
         setup.configuration = configuration_;
         setup.cancelled = &cancelled_;
         setup.wakeUpTask = [this] { signal_.notify(); };
+        setup.processingTimeService = &timers_;
         if (spec.keyed) {
             const auto& info = deployment_.taskInfo;
             keyedStates_.push_back(std::make_unique<KeyedStateBackend>(
@@ -176,8 +177,9 @@ void StreamTask::runLoop() {
     while (!cancelled_.load(std::memory_order_acquire)) {
         mailbox_.runAll();
         if (endOfInputReached_) break;
+        timers_.fireDue();
         if (!outputsAvailable()) {
-            signal_.wait(std::chrono::milliseconds(50));
+            idleWait(std::chrono::milliseconds(50));
             continue;
         }
         bool worked = false;
@@ -192,13 +194,13 @@ void StreamTask::runLoop() {
             if (status == InputStatus::END_OF_INPUT) endOfInput();
             if (!worked && !endOfInputReached_) {
                 flushOutputs();
-                signal_.wait(std::chrono::milliseconds(10));
+                idleWait(std::chrono::milliseconds(10));
             }
         } else {
             worked = processNetworkInput();
             if (!worked && !endOfInputReached_) {
                 flushOutputs();
-                signal_.wait(std::chrono::milliseconds(100));
+                idleWait(std::chrono::milliseconds(100));
             }
         }
         if (bufferTimeout.count() >= 0) {
@@ -209,6 +211,11 @@ void StreamTask::runLoop() {
             }
         }
     }
+}
+
+void StreamTask::idleWait(std::chrono::milliseconds limit) {
+    auto budget = timers_.sleepBudget(limit);
+    if (budget.count() > 0) signal_.wait(budget);
 }
 
 bool StreamTask::processNetworkInput() {

@@ -19,6 +19,7 @@
 #include "runtime/io/result_partition.h"
 #include "runtime/task/mailbox.h"
 #include "runtime/task/task_deployment.h"
+#include "runtime/task/task_timer_service.h"
 #include "weir/runtime/network_input.h"
 #include "weir/runtime/record_writer.h"
 #include "weir/runtime/state/keyed_state_backend.h"
@@ -65,6 +66,8 @@ private:
     void buildChain();
     void runLoop();
     bool outputsAvailable() const;
+    /// Sleeps until woken, or until the next processing-time timer is due (at most `limit`).
+    void idleWait(std::chrono::milliseconds limit);
     void flushOutputs();
     /// Processes one buffer or event; returns false if the gate was empty.
     bool processNetworkInput();
@@ -84,6 +87,7 @@ private:
     std::vector<std::unique_ptr<RecordWriter>> writers_;
 
     std::vector<std::unique_ptr<KeyedStateBackend>> keyedStates_;
+    TaskTimerService timers_;
     std::vector<std::unique_ptr<StreamOperator>> operators_;  // head first
     std::vector<std::unique_ptr<ElementOutput>> outputs_;
     std::vector<std::unique_ptr<NetworkInputBase>> inputs_;

@@ -1,12 +1,18 @@
 #pragma once
 // SourceOperator: runs a SourceReader inside its task. The task calls emitNext() from its mailbox
-// loop; at the end of a bounded input the operator emits the final watermark (+inf) so that every
-// downstream event-time timer and window fires.
+// loop. Each record gets its timestamp from the watermark strategy and is emitted before the
+// watermark its arrival produces; the generator is also asked for a watermark every
+// pipeline.auto-watermark-interval. At the end of a bounded input the operator emits the final
+// watermark (+inf) so that every downstream event-time timer and window fires.
+// In BATCH mode only that final watermark is emitted.
 
 #include <memory>
 
 #include "weir/api/source.h"
+#include "weir/api/watermark_strategy.h"
+#include "weir/core/options.h"
 #include "weir/runtime/stream_operator.h"
+#include "weir/runtime/time/watermark_emitter.h"
 
 namespace weir {
 
@@ -20,13 +26,15 @@ public:
 template <class T>
 class SourceOperator final : public SourceOperatorBase {
 public:
-    explicit SourceOperator(std::shared_ptr<const Source<T>> source) : source_(std::move(source)) {}
+    SourceOperator(std::shared_ptr<const Source<T>> source, WatermarkStrategy<T> strategy)
+        : source_(std::move(source)), strategy_(std::move(strategy)) {}
 
     void setup(const OperatorSetup& s, ElementOutput* output) override {
         SourceOperatorBase::setup(s, output);
         output_ = dynamic_cast<Output<T>*>(output);
         WEIR_CHECK(output_ != nullptr) << "output type mismatch for source " << s.operatorName;
-        readerOutput_.out = output_;
+        readerOutput_.op = this;
+        watermarks_.setOutput(output);
     }
     void open() override {
         SourceReaderContext ctx;
@@ -34,28 +42,49 @@ public:
         ctx.parallelism = setup_.taskInfo.parallelism;
         ctx.configuration = setup_.configuration;
         ctx.wakeUp = setup_.wakeUpTask;
+        auto* time = setup_.processingTimeService;
+        generator_ = strategy_.createGenerator([time] { return time ? time->getCurrentProcessingTime() : currentTimeMillis(); });
+        eventTime_ = setup_.executionMode != RuntimeExecutionMode::BATCH;
+        if (eventTime_ && setup_.configuration) {
+            int64_t interval = setup_.configuration->get(options::kAutoWatermarkInterval).count();
+            periodic_.start(time, interval, [this] { generator_->onPeriodicEmit(watermarks_); });
+        }
         reader_ = source_->createReader(ctx);
         reader_->start();
     }
     InputStatus emitNext() override {
         InputStatus status = reader_->pollNext(readerOutput_);
-        if (status == InputStatus::END_OF_INPUT) output_->emitWatermark(kMaxWatermark);
+        if (status == InputStatus::END_OF_INPUT) {
+            periodic_.stop();
+            watermarks_.emitWatermark(kMaxWatermark);
+        }
         return status;
     }
     void close() override {
+        periodic_.stop();
         if (reader_) reader_->close();
     }
 
 private:
+    void emit(const T& value, int64_t recordTimestamp) {
+        int64_t ts = strategy_.extractTimestamp(value, recordTimestamp);
+        output_->collect(value, ts);
+        if (eventTime_) generator_->onEvent(value, ts, watermarks_);
+    }
     struct Forwarder final : ReaderOutput<T> {
-        Output<T>* out = nullptr;
-        void collect(const T& value) override { out->collect(value, kNoTimestamp); }
-        void collect(const T& value, int64_t ts) override { out->collect(value, ts); }
+        SourceOperator* op = nullptr;
+        void collect(const T& value) override { op->emit(value, kNoTimestamp); }
+        void collect(const T& value, int64_t ts) override { op->emit(value, ts); }
     };
     std::shared_ptr<const Source<T>> source_;
+    WatermarkStrategy<T> strategy_;
+    std::unique_ptr<WatermarkGenerator<T>> generator_;
     std::unique_ptr<SourceReader<T>> reader_;
     Output<T>* output_ = nullptr;
     Forwarder readerOutput_;
+    WatermarkEmitter watermarks_;
+    PeriodicWatermarks periodic_;
+    bool eventTime_ = true;
 };
 
 }  // namespace weir
