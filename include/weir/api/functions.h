@@ -102,7 +102,23 @@ public:
     virtual void processElement(const IN& value, Context& ctx, Collector<OUT>& out) = 0;
 };
 
-/// Processes each element of a keyed stream, with the current key and keyed state.
+enum class TimeDomain { EVENT_TIME, PROCESSING_TIME };
+
+/// Timers of the current key (keyed process functions).
+class TimerService {
+public:
+    virtual ~TimerService() = default;
+    virtual int64_t currentProcessingTime() const = 0;
+    virtual int64_t currentWatermark() const = 0;
+    /// onTimer is called once the watermark reaches `time` (one call per key and time).
+    virtual void registerEventTimeTimer(int64_t time) = 0;
+    /// onTimer is called once the wall clock reaches `time`.
+    virtual void registerProcessingTimeTimer(int64_t time) = 0;
+    virtual void deleteEventTimeTimer(int64_t time) = 0;
+    virtual void deleteProcessingTimeTimer(int64_t time) = 0;
+};
+
+/// Processes each element of a keyed stream, with the current key, keyed state and timers.
 template <class K, class IN, class OUT>
 class KeyedProcessFunction : public RichFunction {
 public:
@@ -112,10 +128,12 @@ public:
     class Context {
     public:
         virtual ~Context() = default;
+        /// The element's (or firing timer's) timestamp, or nothing if it has none.
         virtual std::optional<int64_t> timestamp() const = 0;
         virtual const K& getCurrentKey() const = 0;
-        virtual int64_t currentWatermark() const = 0;
-        virtual int64_t currentProcessingTime() const = 0;
+        virtual TimerService& timerService() = 0;
+        int64_t currentWatermark() { return timerService().currentWatermark(); }
+        int64_t currentProcessingTime() { return timerService().currentProcessingTime(); }
         template <class X>
         void output(const OutputTag<X>& tag, const X& value) {
             outputErased(tag.id(), &value);
@@ -124,7 +142,13 @@ public:
     protected:
         virtual void outputErased(const std::string& tagId, const void* value) = 0;
     };
+    class OnTimerContext : public Context {
+    public:
+        virtual TimeDomain timeDomain() const = 0;
+    };
     virtual void processElement(const IN& value, Context& ctx, Collector<OUT>& out) = 0;
+    /// A timer registered for the current key fired.
+    virtual void onTimer(int64_t timestamp, OnTimerContext& ctx, Collector<OUT>& out) {}
 };
 
 /// Processes the elements of two connected streams.

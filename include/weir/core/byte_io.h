@@ -62,6 +62,10 @@ public:
         return old;
     }
     uint8_t* at(size_t offset) { return data_.get() + offset; }
+    /// Drops everything after the first `size` bytes.
+    void truncate(size_t size) {
+        if (size < size_) size_ = size;
+    }
 
     const uint8_t* data() const { return data_.get(); }
     size_t size() const { return size_; }

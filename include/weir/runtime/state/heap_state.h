@@ -30,21 +30,21 @@ protected:
     Table& table() const { return tables_[backend_.currentKeyGroupIndex()]; }
     const V* find() const {
         auto& t = table();
-        auto it = t.find(backend_.currentKeyBytes());
+        auto it = t.find(backend_.currentStateKey());
         return it == t.end() ? nullptr : &it->second;
     }
     V& getOrInsert() { return *getOrInsertFlagged().first; }
     /// The current key's value, and whether it was just created (one lookup either way).
     std::pair<V*, bool> getOrInsertFlagged() {
         auto& t = table();
-        auto key = backend_.currentKeyBytes();
+        auto key = backend_.currentStateKey();
         auto it = t.find(key);
         if (it != t.end()) return {&it->second, false};
         return {&t.emplace(std::string(key), V{}).first->second, true};
     }
     void erase() {
         auto& t = table();
-        auto it = t.find(backend_.currentKeyBytes());
+        auto it = t.find(backend_.currentStateKey());
         if (it != t.end()) t.erase(it);
     }
 

@@ -21,6 +21,18 @@
 
 namespace weir {
 
+/// The namespace of state that belongs to the key alone (not to a window).
+struct VoidNamespace {
+    friend bool operator==(VoidNamespace, VoidNamespace) { return true; }
+};
+
+template <>
+struct Serializer<VoidNamespace> {
+    static void serialize(const VoidNamespace&, ByteWriter&) {}
+    static void deserialize(ByteReader&, VoidNamespace&) {}
+    static std::string name() { return "void"; }
+};
+
 class KeyedStateBase {
 public:
     virtual ~KeyedStateBase() = default;
@@ -31,15 +43,42 @@ public:
     KeyedStateBackend(KeyGroupRange range, int32_t maxParallelism)
         : range_(range), maxParallelism_(maxParallelism) {}
 
+    /// Makes `key` the current key (and the namespace the void one).
     template <class K>
     void setCurrentKey(const K& key) {
         keyWriter_.clear();
         Serializer<K>::serialize(key, keyWriter_);
+        keyLength_ = keyWriter_.size();
         keyGroup_ = keygroups::assignToKeyGroup(keyHash(key), maxParallelism_);
         WEIR_DCHECK(range_.contains(keyGroup_))
             << "key group " << keyGroup_ << " not in " << range_.toString();
     }
+    /// Makes a key known only by its serialized form current (timers store keys that way).
+    void setCurrentKeyBytes(std::string_view keyBytes, int32_t keyGroup) {
+        keyWriter_.clear();
+        keyWriter_.writeRaw(keyBytes.data(), keyBytes.size());
+        keyLength_ = keyWriter_.size();
+        keyGroup_ = keyGroup;
+    }
+    /// Scopes state to `ns` (a window) under the current key until the next call or key change.
+    template <class N>
+    void setCurrentNamespace(const N& ns) {
+        keyWriter_.truncate(keyLength_);
+        Serializer<N>::serialize(ns, keyWriter_);
+    }
+    void clearNamespace() { keyWriter_.truncate(keyLength_); }
+
+    /// The serialized current key.
     std::string_view currentKeyBytes() const {
+        return {reinterpret_cast<const char*>(keyWriter_.data()), keyLength_};
+    }
+    /// The serialized current namespace (empty for the void namespace).
+    std::string_view currentNamespaceBytes() const {
+        return {reinterpret_cast<const char*>(keyWriter_.data()) + keyLength_,
+                keyWriter_.size() - keyLength_};
+    }
+    /// Where state tables file the current entry: key bytes followed by namespace bytes.
+    std::string_view currentStateKey() const {
         return {reinterpret_cast<const char*>(keyWriter_.data()), keyWriter_.size()};
     }
     int32_t currentKeyGroup() const { return keyGroup_; }
@@ -64,6 +103,7 @@ private:
     KeyGroupRange range_;
     int32_t maxParallelism_;
     ByteWriter keyWriter_{64};
+    size_t keyLength_ = 0;
     int32_t keyGroup_ = 0;
     std::map<std::string, std::unique_ptr<KeyedStateBase>> states_;
 };
