@@ -11,6 +11,8 @@
 #include "weir/api/source.h"
 #include "weir/api/state.h"
 #include "weir/api/stream_execution_environment.h"
+#include "weir/api/watermark_strategy.h"
+#include "weir/api/windowed_stream.h"
 #include "weir/core/configuration.h"
 #include "weir/core/options.h"
 #include "weir/core/time.h"

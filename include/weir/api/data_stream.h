@@ -114,6 +114,10 @@ public:
     template <class U>
     ConnectedStreams<T, U> connect(const DataStream<U>& other);
 
+    /// All elements in windows of one operator with parallelism 1 (see windowed_stream.h).
+    template <class A>
+    auto windowAll(A assigner);
+
     /// Gives each record its event timestamp and generates watermarks with `strategy`.
     DataStream<T> assignTimestampsAndWatermarks(WatermarkStrategy<T> strategy) {
         return add<T>(TransformationKind::ONE_INPUT, "Timestamps/Watermarks",

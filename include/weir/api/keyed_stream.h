@@ -110,6 +110,18 @@ public:
         return keyed(DataStream<T>::filter(std::move(f)));
     }
 
+    /// Windows per key: `window(TumblingEventTimeWindows::of(1min))` (see windowed_stream.h).
+    template <class A>
+    auto window(A assigner);
+    /// Tumbling / sliding event-time windows (the classic shorthand).
+    auto timeWindow(Duration size);
+    auto timeWindow(Duration size, Duration slide);
+    /// Fires every `size` elements of a key, then purges; a partial window does not fire at the
+    /// end of input.
+    auto countWindow(int64_t size);
+    /// The last `size` elements of a key, every `slide` elements.
+    auto countWindow(int64_t size, int64_t slide);
+
     const std::function<K(const T&)>& keySelector() const { return key_; }
 
 private:

@@ -66,6 +66,10 @@ public:
         keyWriter_.truncate(keyLength_);
         Serializer<N>::serialize(ns, keyWriter_);
     }
+    void setCurrentNamespaceBytes(std::string_view nsBytes) {
+        keyWriter_.truncate(keyLength_);
+        keyWriter_.writeRaw(nsBytes.data(), nsBytes.size());
+    }
     void clearNamespace() { keyWriter_.truncate(keyLength_); }
 
     /// The serialized current key.

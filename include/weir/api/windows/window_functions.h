@@ -1,0 +1,152 @@
+#pragma once
+// Functions applied to a window's contents.
+//
+// Incremental: reduce (ReduceFunction) and aggregate (AggregateFunction) fold each element into
+// one accumulator as it arrives. Full: ProcessWindowFunction and WindowFunction see all elements
+// of the window when it fires. An incremental function may be combined with a
+// ProcessWindowFunction, which then sees the one pre-aggregated result with the window's context.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "weir/api/functions.h"
+#include "weir/api/output_tag.h"
+#include "weir/api/state.h"
+#include "weir/runtime/state/heap_state.h"
+
+namespace weir {
+
+/// Folds elements into an accumulator: createAccumulator, add, getResult, merge.
+template <class IN, class ACC, class OUT>
+class AggregateFunction {
+public:
+    using InputType = IN;
+    using AccumulatorType = ACC;
+    using OutputType = OUT;
+    virtual ~AggregateFunction() = default;
+    virtual ACC createAccumulator() = 0;
+    virtual ACC add(const IN& value, ACC accumulator) = 0;
+    virtual OUT getResult(const ACC& accumulator) = 0;
+    virtual ACC merge(ACC a, const ACC& b) = 0;
+};
+
+/// Keyed state for window functions, scoped to one namespace: the window (windowState) or none
+/// (globalState, the key's own state). Every access switches the backend to that namespace and
+/// back, so it can be used while the operator works on another window.
+class KeyedStateStore {
+public:
+    KeyedStateStore(KeyedStateBackend* backend, bool perWindow) : backend_(backend), perWindow_(perWindow) {}
+    /// The window namespace (serialized) that per-window stores use now.
+    void setWindowNamespace(std::string_view nsBytes) { ns_.assign(nsBytes); }
+
+    template <class V>
+    ValueState<V>& getState(const ValueStateDescriptor<V>& d) {
+        auto& slot = states_[d.name];
+        if (!slot) {
+            auto& inner = backend_->getOrCreateState<HeapValueState<V>>(
+                scopedName(d.name), [&] { return std::make_unique<HeapValueState<V>>(*backend_); });
+            slot = std::make_unique<Scoped<V>>(inner, *this);
+        }
+        return dynamic_cast<Scoped<V>&>(*slot);
+    }
+
+private:
+    std::string scopedName(const std::string& name) const { return (perWindow_ ? "window:" : "global:") + name; }
+
+    /// Runs f with the backend's namespace set to this store's.
+    template <class F>
+    decltype(auto) scoped(F&& f) {
+        std::string saved(backend_->currentNamespaceBytes());
+        backend_->setCurrentNamespaceBytes(perWindow_ ? std::string_view(ns_) : std::string_view());
+        struct Restore {
+            KeyedStateBackend* b;
+            std::string& s;
+            ~Restore() { b->setCurrentNamespaceBytes(s); }
+        } restore{backend_, saved};
+        return f();
+    }
+
+    template <class V>
+    struct Scoped final : ValueState<V>, KeyedStateBase {
+        Scoped(HeapValueState<V>& inner, KeyedStateStore& store) : inner(inner), store(store) {}
+        std::optional<V> value() const override { return store.scoped([&] { return inner.value(); }); }
+        void update(const V& v) override { store.scoped([&] { inner.update(v); }); }
+        void clear() override { store.scoped([&] { inner.clear(); }); }
+        HeapValueState<V>& inner;
+        KeyedStateStore& store;
+    };
+
+    KeyedStateBackend* backend_;
+    bool perWindow_;
+    std::string ns_;
+    std::map<std::string, std::unique_ptr<KeyedStateBase>> states_;
+};
+
+/// The context a window function gets: the window, time, state and side outputs.
+template <class W>
+class WindowContext {
+public:
+    virtual ~WindowContext() = default;
+    virtual const W& window() const = 0;
+    virtual int64_t currentProcessingTime() const = 0;
+    virtual int64_t currentWatermark() const = 0;
+    /// State of this key and this window (clear it in the function's clear()).
+    virtual KeyedStateStore& windowState() = 0;
+    /// State of this key across all its windows.
+    virtual KeyedStateStore& globalState() = 0;
+    template <class X>
+    void output(const OutputTag<X>& tag, const X& value) {
+        outputErased(tag.id(), &value);
+    }
+
+protected:
+    virtual void outputErased(const std::string& tagId, const void* value) = 0;
+};
+
+/// Sees all elements of a window (or the pre-aggregated one), with the window's context.
+template <class IN, class OUT, class K, class W>
+class ProcessWindowFunction : public RichFunction {
+public:
+    using InputType = IN;
+    using OutputType = OUT;
+    using KeyType = K;
+    using WindowType = W;
+    using Context = WindowContext<W>;
+    virtual void process(const K& key, Context& context, const std::vector<IN>& elements, Collector<OUT>& out) = 0;
+    /// The window is being purged: clear what you kept in windowState().
+    virtual void clear(Context& context) {}
+};
+
+/// The older full window function: key, window and all elements.
+template <class IN, class OUT, class K, class W>
+class WindowFunction : public RichFunction {
+public:
+    using InputType = IN;
+    using OutputType = OUT;
+    virtual void apply(const K& key, const W& window, const std::vector<IN>& elements, Collector<OUT>& out) = 0;
+};
+
+/// ProcessWindowFunction for windowAll (no key).
+template <class IN, class OUT, class W>
+class ProcessAllWindowFunction : public RichFunction {
+public:
+    using InputType = IN;
+    using OutputType = OUT;
+    using WindowType = W;
+    using Context = WindowContext<W>;
+    virtual void process(Context& context, const std::vector<IN>& elements, Collector<OUT>& out) = 0;
+    virtual void clear(Context& context) {}
+};
+
+template <class IN, class OUT, class W>
+class AllWindowFunction : public RichFunction {
+public:
+    using InputType = IN;
+    using OutputType = OUT;
+    virtual void apply(const W& window, const std::vector<IN>& elements, Collector<OUT>& out) = 0;
+};
+
+}  // namespace weir
