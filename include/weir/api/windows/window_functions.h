@@ -12,26 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "weir/api/aggregate_function.h"
 #include "weir/api/functions.h"
 #include "weir/api/output_tag.h"
 #include "weir/api/state.h"
 #include "weir/runtime/state/heap_state.h"
 
 namespace weir {
-
-/// Folds elements into an accumulator: createAccumulator, add, getResult, merge.
-template <class IN, class ACC, class OUT>
-class AggregateFunction {
-public:
-    using InputType = IN;
-    using AccumulatorType = ACC;
-    using OutputType = OUT;
-    virtual ~AggregateFunction() = default;
-    virtual ACC createAccumulator() = 0;
-    virtual ACC add(const IN& value, ACC accumulator) = 0;
-    virtual OUT getResult(const ACC& accumulator) = 0;
-    virtual ACC merge(ACC a, const ACC& b) = 0;
-};
 
 /// Keyed state for window functions, scoped to one namespace: the window (windowState) or none
 /// (globalState, the key's own state). Every access switches the backend to that namespace and

@@ -20,7 +20,7 @@ public:
     explicit UserFunctionHolder(F f) : function_(std::move(f)) {}
 
     void openFunction(const OperatorSetup& setup) {
-        runtimeContext_.emplace(setup.taskInfo, setup.keyedStateBackend);
+        runtimeContext_.emplace(setup.taskInfo, setup.keyedStateBackend, setup.processingTimeService);
         if constexpr (std::is_base_of_v<RichFunction, F>) {
             function_.setRuntimeContext(&*runtimeContext_);
             function_.open(OpenContext{});
