@@ -5,6 +5,7 @@
 #include "weir/api/data_stream.h"
 #include "weir/api/functions.h"
 #include "weir/api/job_client.h"
+#include "weir/api/joins.h"
 #include "weir/api/keyed_stream.h"
 #include "weir/api/output_tag.h"
 #include "weir/api/sink.h"

@@ -73,6 +73,8 @@ TEST(Serializer, RoundTripsContainers) {
     expectRoundTrip<std::tuple<int32_t, std::string, double>>({1, "two", 3.0});
     expectRoundTrip<std::tuple<>>({});
     expectRoundTrip<std::array<int16_t, 3>>({1, -2, 3});
+    expectRoundTrip<std::variant<int64_t, std::string>>(int64_t{5});
+    expectRoundTrip<std::variant<int64_t, std::string>>(std::string("five"));
     expectRoundTrip<std::vector<std::vector<std::pair<int32_t, std::string>>>>(
         {{{1, "a"}}, {}, {{2, "b"}, {3, "c"}}});
 }
@@ -103,6 +105,11 @@ TEST(Serializer, TrailingBytesAreReported) {
     auto bytes = serializeToBytes<int32_t>(5);
     bytes.push_back(0);
     EXPECT_THROW(deserializeFromBytes<int32_t>(bytes), SerializationException);
+}
+
+TEST(Serializer, CorruptVariantIndexIsRejected) {
+    std::vector<uint8_t> bytes{9, 0, 0, 0, 0, 0, 0, 0, 0};
+    EXPECT_THROW((deserializeFromBytes<std::variant<int64_t, std::string>>(bytes)), SerializationException);
 }
 
 TEST(Serializer, CorruptBoolIsRejected) {

@@ -5,7 +5,9 @@
 #include <memory>
 
 #include "weir/api/data_stream.h"
+#include "weir/api/keyed_stream.h"
 #include "weir/runtime/operators/co_operators.h"
+#include "weir/runtime/operators/keyed_co_process_operator.h"
 
 namespace weir {
 
@@ -28,6 +30,9 @@ struct LambdaCoFlatMap {
     void flatMap2(const T2& v, Collector<R>& out) { f2(v, out); }
 };
 }  // namespace detail
+
+template <class T1, class T2, class K>
+class KeyedConnectedStreams;
 
 template <class T1, class T2>
 class ConnectedStreams {
@@ -68,6 +73,16 @@ public:
                       [f] { return std::make_unique<CoProcessOperator<T1, T2, R, F>>(f); });
     }
 
+    /// Partitions both inputs by key (the keys must be of the same type); the result's process()
+    /// takes a KeyedCoProcessFunction.
+    template <class F1, class F2>
+    auto keyBy(F1 key1, F2 key2) {
+        using K = std::decay_t<std::invoke_result_t<F1&, const T1&>>;
+        static_assert(std::is_same_v<K, std::decay_t<std::invoke_result_t<F2&, const T2&>>>,
+                      "both key selectors must give keys of the same type");
+        return KeyedConnectedStreams<T1, T2, K>(first_.keyBy(key1), second_.keyBy(key2));
+    }
+
     const DataStream<T1>& getFirstInput() const { return first_; }
     const DataStream<T2>& getSecondInput() const { return second_; }
 
@@ -82,6 +97,33 @@ private:
     }
     DataStream<T1> first_;
     DataStream<T2> second_;
+};
+
+/// Two connected streams partitioned by key.
+template <class T1, class T2, class K>
+class KeyedConnectedStreams {
+public:
+    KeyedConnectedStreams(KeyedStream<T1, K> first, KeyedStream<T2, K> second)
+        : first_(std::move(first)), second_(std::move(second)) {}
+
+    /// F derives from KeyedCoProcessFunction<K, T1, T2, OUT>.
+    template <class F>
+    DataStream<typename F::OutputType> process(F f) {
+        using R = typename F::OutputType;
+        auto env = first_.environment();
+        auto k1 = first_.keySelector();
+        auto k2 = second_.keySelector();
+        auto t = env->add(TransformationKind::TWO_INPUT, "Keyed Co-Process", {first_.transformation(), second_.transformation()},
+                          typeInfo<R>(), [k1, k2, f] {
+                              return std::make_unique<KeyedCoProcessOperator<K, T1, T2, R, F>>(k1, k2, f);
+                          });
+        t->keyed = true;
+        return DataStream<R>(env, t);
+    }
+
+private:
+    KeyedStream<T1, K> first_;
+    KeyedStream<T2, K> second_;
 };
 
 template <class T>

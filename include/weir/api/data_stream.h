@@ -27,6 +27,8 @@ template <class T, class K>
 class KeyedStream;
 template <class T1, class T2>
 class ConnectedStreams;
+template <class T1, class T2, bool IsJoin>
+class TwoStreamWindowBuilder;
 
 /// The sink end of a stream: configure it like an operator.
 template <class T>
@@ -113,6 +115,12 @@ public:
 
     template <class U>
     ConnectedStreams<T, U> connect(const DataStream<U>& other);
+
+    /// Window join and co-group with another stream (see joins.h).
+    template <class U>
+    TwoStreamWindowBuilder<T, U, true> join(const DataStream<U>& other);
+    template <class U>
+    TwoStreamWindowBuilder<T, U, false> coGroup(const DataStream<U>& other);
 
     /// All elements in windows of one operator with parallelism 1 (see windowed_stream.h).
     template <class A>

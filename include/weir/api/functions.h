@@ -161,6 +161,20 @@ public:
     virtual void processElement2(const IN2& value, Context& ctx, Collector<OUT>& out) = 0;
 };
 
+/// Processes the elements of two connected keyed streams, with the current key, keyed state and
+/// timers (shared by both inputs).
+template <class K, class IN1, class IN2, class OUT>
+class KeyedCoProcessFunction : public RichFunction {
+public:
+    using KeyType = K;
+    using OutputType = OUT;
+    using Context = typename KeyedProcessFunction<K, IN1, OUT>::Context;
+    using OnTimerContext = typename KeyedProcessFunction<K, IN1, OUT>::OnTimerContext;
+    virtual void processElement1(const IN1& value, Context& ctx, Collector<OUT>& out) = 0;
+    virtual void processElement2(const IN2& value, Context& ctx, Collector<OUT>& out) = 0;
+    virtual void onTimer(int64_t timestamp, OnTimerContext& ctx, Collector<OUT>& out) {}
+};
+
 template <class IN1, class IN2, class OUT>
 class CoMapFunction : public RichFunction {
 public:

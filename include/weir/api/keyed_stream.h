@@ -27,6 +27,9 @@ private:
 };
 }  // namespace detail
 
+template <class T1, class T2, class K>
+class IntervalJoin;
+
 template <class T, class K>
 class KeyedStream : public DataStream<T> {
 public:
@@ -121,6 +124,10 @@ public:
     auto countWindow(int64_t size);
     /// The last `size` elements of a key, every `slide` elements.
     auto countWindow(int64_t size, int64_t slide);
+
+    /// Interval join with another stream keyed the same way (see joins.h).
+    template <class T2>
+    IntervalJoin<T, T2, K> intervalJoin(const KeyedStream<T2, K>& other);
 
     const std::function<K(const T&)>& keySelector() const { return key_; }
 

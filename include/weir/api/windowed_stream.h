@@ -13,6 +13,7 @@
 
 #include "weir/api/aggregations.h"
 #include "weir/api/data_stream.h"
+#include "weir/api/keyed_stream.h"
 #include "weir/api/windows/assigners.h"
 #include "weir/api/windows/evictors.h"
 #include "weir/api/windows/triggers.h"

@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "weir/core/byte_io.h"
@@ -224,6 +225,40 @@ struct Serializer<std::set<T, C, A>> {
         }
     }
     static std::string name() { return "set<" + Serializer<T>::name() + ">"; }
+};
+
+template <class... Ts>
+struct Serializer<std::variant<Ts...>> {
+    static void serialize(const std::variant<Ts...>& v, ByteWriter& out) {
+        out.writeByte(static_cast<uint8_t>(v.index()));
+        std::visit([&](const auto& x) { Serializer<std::decay_t<decltype(x)>>::serialize(x, out); }, v);
+    }
+    static void deserialize(ByteReader& in, std::variant<Ts...>& v) {
+        uint8_t index = in.readByte();
+        if (index >= sizeof...(Ts))
+            throw SerializationException("corrupt input: variant alternative " + std::to_string(index) + " of " +
+                                         std::to_string(sizeof...(Ts)));
+        emplace<0>(in, v, index);
+    }
+    static std::string name() {
+        std::string s = "variant<";
+        bool first = true;
+        ((s += (first ? "" : ","), s += Serializer<Ts>::name(), first = false), ...);
+        return s + ">";
+    }
+
+private:
+    template <size_t I>
+    static void emplace(ByteReader& in, std::variant<Ts...>& v, uint8_t index) {
+        if constexpr (I < sizeof...(Ts)) {
+            if (index == I) {
+                auto& x = v.template emplace<I>();
+                Serializer<std::variant_alternative_t<I, std::variant<Ts...>>>::deserialize(in, x);
+            } else {
+                emplace<I + 1>(in, v, index);
+            }
+        }
+    }
 };
 
 template <WeirStruct T>
