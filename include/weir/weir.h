@@ -1,12 +1,14 @@
 #pragma once
 // The Weir DataStream API: include this one header.
 
+#include "weir/api/broadcast_stream.h"
 #include "weir/api/connected_streams.h"
 #include "weir/api/data_stream.h"
 #include "weir/api/functions.h"
 #include "weir/api/job_client.h"
 #include "weir/api/joins.h"
 #include "weir/api/keyed_stream.h"
+#include "weir/api/operator_state.h"
 #include "weir/api/output_tag.h"
 #include "weir/api/sink.h"
 #include "weir/api/source.h"

@@ -29,6 +29,10 @@ template <class T1, class T2>
 class ConnectedStreams;
 template <class T1, class T2, bool IsJoin>
 class TwoStreamWindowBuilder;
+template <class T>
+class BroadcastStream;
+template <class T1, class T2, class K>
+class BroadcastConnectedStream;
 
 /// The sink end of a stream: configure it like an operator.
 template <class T>
@@ -121,6 +125,16 @@ public:
     TwoStreamWindowBuilder<T, U, true> join(const DataStream<U>& other);
     template <class U>
     TwoStreamWindowBuilder<T, U, false> coGroup(const DataStream<U>& other);
+
+    /// Broadcasts this stream to every instance of the operator it is connected to, which keeps
+    /// it in the broadcast state of `descriptors` (see broadcast.h).
+    template <class... D>
+        requires(sizeof...(D) > 0)
+    BroadcastStream<T> broadcast(const D&... descriptors) {
+        return BroadcastStream<T>(partition(PartitionerKind::BROADCAST));
+    }
+    template <class U>
+    BroadcastConnectedStream<T, U, void> connect(const BroadcastStream<U>& other);
 
     /// All elements in windows of one operator with parallelism 1 (see windowed_stream.h).
     template <class A>

@@ -125,6 +125,11 @@ public:
     /// The last `size` elements of a key, every `slide` elements.
     auto countWindow(int64_t size, int64_t slide);
 
+    using DataStream<T>::connect;
+    /// Connects a broadcast stream: process() takes a KeyedBroadcastProcessFunction.
+    template <class U>
+    BroadcastConnectedStream<T, U, K> connect(const BroadcastStream<U>& other);
+
     /// Interval join with another stream keyed the same way (see joins.h).
     template <class T2>
     IntervalJoin<T, T2, K> intervalJoin(const KeyedStream<T2, K>& other);

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "weir/api/functions.h"
+#include "weir/api/operator_state.h"
 #include "weir/runtime/output.h"
 #include "weir/runtime/stream_operator.h"
 
@@ -21,6 +22,10 @@ public:
 
     void openFunction(const OperatorSetup& setup) {
         runtimeContext_.emplace(setup.taskInfo, setup.keyedStateBackend, setup.processingTimeService);
+        if constexpr (std::is_base_of_v<CheckpointedFunction, F>) {
+            FunctionInitializationContext ctx(operatorState_, /*restored=*/false);
+            function_.initializeState(ctx);
+        }
         if constexpr (std::is_base_of_v<RichFunction, F>) {
             function_.setRuntimeContext(&*runtimeContext_);
             function_.open(OpenContext{});
@@ -30,9 +35,12 @@ public:
         if constexpr (std::is_base_of_v<RichFunction, F>) function_.close();
     }
     F& function() { return function_; }
+    OperatorStateStore& operatorState() { return operatorState_; }
+    RuntimeContext& runtimeContext() { return *runtimeContext_; }
 
 private:
     F function_;
+    OperatorStateStore operatorState_;
     std::optional<RuntimeContext> runtimeContext_;
 };
 

@@ -48,6 +48,14 @@ protected:
         if (it != t.end()) t.erase(it);
     }
 
+public:
+    void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const override {
+        for (size_t i = 0; i < tables_.size(); ++i)
+            for (const auto& [k, v] : tables_[i])
+                fn(std::string_view(k), backend_.keyGroupRange().start + static_cast<int32_t>(i));
+    }
+
+protected:
     KeyedStateBackend& backend_;
     mutable std::vector<Table> tables_;
 };

@@ -8,6 +8,7 @@
 // Thread-safety: used only by its task's thread.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,6 +37,8 @@ struct Serializer<VoidNamespace> {
 class KeyedStateBase {
 public:
     virtual ~KeyedStateBase() = default;
+    /// Visits the serialized state key and key group of every entry (heap states).
+    virtual void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const {}
 };
 
 class KeyedStateBackend {
@@ -101,6 +104,12 @@ public:
             throw InvalidProgramException("state '" + name +
                                           "' was registered before with another kind or type");
         return *state;
+    }
+
+    /// Visits every key (serialized) with an entry in the state `name`.
+    void forEachStateOf(const std::string& name, const std::function<void(std::string_view, int32_t)>& fn) const {
+        auto it = states_.find(name);
+        if (it != states_.end()) it->second->forEachStateKey(fn);
     }
 
 private:

@@ -1,0 +1,135 @@
+#pragma once
+// Operator state: state of one parallel instance of an operator, not of a key.
+//
+//   ListState from getListState: on rescaling the lists of all instances are split among the new
+//   instances; from getUnionListState: every new instance gets the union of all lists.
+//   BroadcastState (a map): the same on every instance, written from the broadcast input only.
+//
+// Functions that keep operator state implement CheckpointedFunction: initializeState is called
+// before open() (isRestored() tells whether the state came from a checkpoint or savepoint), and
+// snapshotState before each checkpoint.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "weir/api/state.h"
+
+namespace weir {
+
+/// Operator list state: one list per operator instance.
+template <class V>
+class OperatorListState final : public ListState<V> {
+public:
+    std::vector<V> get() const override { return values_; }
+    void add(const V& v) override { values_.push_back(v); }
+    void addAll(const std::vector<V>& vs) override { values_.insert(values_.end(), vs.begin(), vs.end()); }
+    void update(const std::vector<V>& vs) override { values_ = vs; }
+    void clear() override { values_.clear(); }
+
+private:
+    std::vector<V> values_;
+};
+
+template <class K, class V>
+class ReadOnlyBroadcastState {
+public:
+    virtual ~ReadOnlyBroadcastState() = default;
+    virtual std::optional<V> get(const K& key) const = 0;
+    virtual bool contains(const K& key) const = 0;
+    virtual std::vector<std::pair<K, V>> entries() const = 0;
+    virtual bool isEmpty() const = 0;
+};
+
+template <class K, class V>
+class BroadcastState final : public ReadOnlyBroadcastState<K, V> {
+public:
+    std::optional<V> get(const K& key) const override {
+        auto it = map_.find(key);
+        return it == map_.end() ? std::nullopt : std::optional<V>(it->second);
+    }
+    bool contains(const K& key) const override { return map_.count(key) > 0; }
+    std::vector<std::pair<K, V>> entries() const override { return {map_.begin(), map_.end()}; }
+    bool isEmpty() const override { return map_.empty(); }
+    void put(const K& key, const V& value) { map_.insert_or_assign(key, value); }
+    void remove(const K& key) { map_.erase(key); }
+    void clear() { map_.clear(); }
+
+private:
+    std::map<K, V> map_;
+};
+
+class OperatorStateStore {
+public:
+    OperatorStateStore() = default;
+    /// Copies start empty: functions (and their stores) are copied from a prototype per subtask
+    /// before anything runs.
+    OperatorStateStore(const OperatorStateStore&) {}
+    OperatorStateStore& operator=(const OperatorStateStore&) { return *this; }
+
+    template <class V>
+    ListState<V>& getListState(const ListStateDescriptor<V>& d) {
+        return get<OperatorListState<V>>("list:" + d.name);
+    }
+    template <class V>
+    ListState<V>& getUnionListState(const ListStateDescriptor<V>& d) {
+        return get<OperatorListState<V>>("union:" + d.name);
+    }
+    template <class K, class V>
+    BroadcastState<K, V>& getBroadcastState(const MapStateDescriptor<K, V>& d) {
+        return get<BroadcastState<K, V>>("broadcast:" + d.name);
+    }
+
+private:
+    struct Holder {
+        virtual ~Holder() = default;
+    };
+    template <class S>
+    struct Typed final : Holder {
+        S state;
+    };
+    template <class S>
+    S& get(const std::string& name) {
+        auto& slot = states_[name];
+        if (!slot) slot = std::make_unique<Typed<S>>();
+        auto* typed = dynamic_cast<Typed<S>*>(slot.get());
+        if (!typed) throw InvalidProgramException("operator state '" + name + "' was registered with another type");
+        return typed->state;
+    }
+    std::map<std::string, std::unique_ptr<Holder>> states_;
+};
+
+class FunctionInitializationContext {
+public:
+    FunctionInitializationContext(OperatorStateStore& store, bool restored) : store_(store), restored_(restored) {}
+    /// True when the state was restored from a checkpoint or savepoint.
+    bool isRestored() const { return restored_; }
+    OperatorStateStore& getOperatorStateStore() { return store_; }
+
+private:
+    OperatorStateStore& store_;
+    bool restored_;
+};
+
+class FunctionSnapshotContext {
+public:
+    FunctionSnapshotContext(int64_t checkpointId, int64_t timestamp) : id_(checkpointId), timestamp_(timestamp) {}
+    int64_t getCheckpointId() const { return id_; }
+    int64_t getCheckpointTimestamp() const { return timestamp_; }
+
+private:
+    int64_t id_;
+    int64_t timestamp_;
+};
+
+class CheckpointedFunction {
+public:
+    virtual ~CheckpointedFunction() = default;
+    virtual void snapshotState(const FunctionSnapshotContext& context) = 0;
+    virtual void initializeState(FunctionInitializationContext& context) = 0;
+};
+
+}  // namespace weir
