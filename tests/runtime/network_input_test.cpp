@@ -107,6 +107,21 @@ TEST(NetworkInput, IdleChannelIsExcludedFromTheMinimum) {
     EXPECT_EQ(op.statuses, (std::vector<bool>{true}));
 }
 
+TEST(NetworkInput, WhenEveryChannelIsIdleTheLargestWatermarkIsFlushed) {
+    CaptureOperator<std::string> op;
+    NetworkInput<std::string> input(&op, 0, 2);
+    auto w1 = watermarkBytes(100);
+    auto w2 = watermarkBytes(300);
+    input.processBuffer(w1.data(), w1.size(), 0);
+    input.processBuffer(w2.data(), w2.size(), 1);
+    EXPECT_EQ(op.watermarks, (std::vector<int64_t>{100}));
+    uint8_t idle[2] = {static_cast<uint8_t>(ElementTag::kWatermarkStatus), 1};
+    input.processBuffer(idle, 2, 1);  // channel 1 idle: channel 0 alone holds the minimum
+    input.processBuffer(idle, 2, 0);  // all idle: flush the maximum, 300
+    EXPECT_EQ(op.watermarks, (std::vector<int64_t>{100, 300}));
+    EXPECT_EQ(op.statuses, (std::vector<bool>{true}));
+}
+
 TEST(NetworkInput, CorruptTagIsASerializationError) {
     CaptureOperator<std::string> op;
     NetworkInput<std::string> input(&op, 0, 1);

@@ -67,6 +67,12 @@ public:
     StreamExecutionEnvironment& setRuntimeMode(RuntimeExecutionMode mode);
     StreamExecutionEnvironment& disableOperatorChaining();
     StreamExecutionEnvironment& setBufferTimeout(Duration timeout);
+    /// The classic time characteristic (pipeline.time-characteristic): the time of timeWindow(),
+    /// and ingestion-time stamping of sources without a watermark strategy.
+    StreamExecutionEnvironment& setStreamTimeCharacteristic(TimeCharacteristic characteristic) {
+        state_->configuration.set(options::kTimeCharacteristic, characteristic);
+        return *this;
+    }
     Configuration& config() { return state_->configuration; }
     const Configuration& getConfiguration() const { return state_->configuration; }
     /// Command-line arguments that were not configuration (for the program's own use).

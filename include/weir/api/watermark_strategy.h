@@ -97,6 +97,18 @@ private:
     bool idle_ = false;
 };
 
+/// Timestamps records with the wall-clock time at which they enter the job (ingestion time),
+/// never going backwards. Use with forMonotonousTimestamps():
+///   WatermarkStrategy<T>::forMonotonousTimestamps().withTimestampAssigner(IngestionTimeAssigner<T>())
+template <class T>
+struct IngestionTimeAssigner {
+    mutable int64_t last = kMinWatermark;
+    int64_t operator()(const T&, int64_t) const {
+        last = std::max(last, currentTimeMillis());
+        return last;
+    }
+};
+
 template <class T>
 class WatermarkStrategy {
 public:
@@ -112,6 +124,10 @@ public:
     }
     /// Timestamps ascend: the watermark is the maximum timestamp seen - 1.
     static WatermarkStrategy forMonotonousTimestamps() { return forBoundedOutOfOrderness(Duration(0)); }
+    /// Ingestion time: each record's timestamp is the time it entered the job.
+    static WatermarkStrategy forIngestionTime() {
+        return forMonotonousTimestamps().withTimestampAssigner(IngestionTimeAssigner<T>());
+    }
     static WatermarkStrategy noWatermarks() {
         return WatermarkStrategy([] { return std::make_unique<NoWatermarksGenerator<T>>(); });
     }

@@ -224,12 +224,19 @@ auto KeyedStream<T, K>::window(A assigner) {
 
 template <class T, class K>
 auto KeyedStream<T, K>::timeWindow(Duration size) {
-    return window(TumblingEventTimeWindows::of(size));
+    using W = WindowedStream<T, K, TimeWindow>;
+    if (this->env_->configuration.get(options::kTimeCharacteristic) == TimeCharacteristic::ProcessingTime)
+        return W(*this, key_, std::make_shared<const TumblingProcessingTimeWindows>(TumblingProcessingTimeWindows::of(size)));
+    return W(*this, key_, std::make_shared<const TumblingEventTimeWindows>(TumblingEventTimeWindows::of(size)));
 }
 
 template <class T, class K>
 auto KeyedStream<T, K>::timeWindow(Duration size, Duration slide) {
-    return window(SlidingEventTimeWindows::of(size, slide));
+    using W = WindowedStream<T, K, TimeWindow>;
+    if (this->env_->configuration.get(options::kTimeCharacteristic) == TimeCharacteristic::ProcessingTime)
+        return W(*this, key_,
+                 std::make_shared<const SlidingProcessingTimeWindows>(SlidingProcessingTimeWindows::of(size, slide)));
+    return W(*this, key_, std::make_shared<const SlidingEventTimeWindows>(SlidingEventTimeWindows::of(size, slide)));
 }
 
 template <class T, class K>

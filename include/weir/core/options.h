@@ -19,6 +19,18 @@ struct ConfigEnum<RuntimeExecutionMode> {
     };
 };
 
+/// Which time the classic shorthands (timeWindow) and sources without a watermark strategy use.
+enum class TimeCharacteristic { ProcessingTime, IngestionTime, EventTime };
+
+template <>
+struct ConfigEnum<TimeCharacteristic> {
+    static constexpr std::pair<TimeCharacteristic, const char*> values[] = {
+        {TimeCharacteristic::ProcessingTime, "ProcessingTime"},
+        {TimeCharacteristic::IngestionTime, "IngestionTime"},
+        {TimeCharacteristic::EventTime, "EventTime"},
+    };
+};
+
 namespace options {
 
 inline const auto kParallelism = option<int32_t>(
@@ -46,6 +58,10 @@ inline const auto kBufferTimeout =
 inline const auto kAutoWatermarkInterval =
     option<Duration>("pipeline.auto-watermark-interval", Duration(200),
                      "Interval of periodic watermark emission; 0 turns periodic emission off.");
+inline const auto kTimeCharacteristic = option<TimeCharacteristic>(
+    "pipeline.time-characteristic", TimeCharacteristic::EventTime,
+    "EventTime (default), ProcessingTime or IngestionTime: the time of timeWindow(); with "
+    "IngestionTime, sources without a watermark strategy stamp records with the time they enter the job.");
 inline const auto kSegmentSize = option<MemorySize>(
     "taskmanager.memory.segment-size", MemorySize::ofKibiBytes(32), "Size of one network buffer.");
 inline const auto kBuffersPerChannel =

@@ -102,12 +102,21 @@ void NetworkInputBase::onWatermarkStatus(int channel, bool idle) {
     ch.idle = idle;
     bool allIdle = std::all_of(channels_.begin(), channels_.end(),
                                [](const ChannelState& c) { return c.idle || c.finished; });
+    if (idle && allIdle) {
+        // Every input is idle: everything up to the largest watermark any of them announced has
+        // been processed, so that watermark can go out before the operator turns idle itself.
+        int64_t max = kMinWatermark;
+        for (const auto& c : channels_) max = std::max(max, c.watermark);
+        if (max > lastWatermark_) {
+            lastWatermark_ = max;
+            operator_->processWatermark(max, inputIndex_);
+        }
+    }
     if (allIdle != idle_) {
         idle_ = allIdle;
         operator_->processWatermarkStatus(allIdle, inputIndex_);
     }
-    if (!idle) return;
-    recomputeWatermark();  // an idle channel no longer holds the watermark back
+    if (idle && !allIdle) recomputeWatermark();  // an idle channel no longer holds the watermark back
 }
 
 void NetworkInputBase::recomputeWatermark() {
