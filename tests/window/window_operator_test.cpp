@@ -317,6 +317,57 @@ TEST(WindowedStream, AggregationsOnWindows) {
     EXPECT_EQ(h.records(), (std::vector<KV>{{"a", 9}}));
 }
 
+struct CountAll : ProcessAllWindowFunction<KV, std::string, TimeWindow> {
+    void process(Context& ctx, const std::vector<KV>& elements, Collector<std::string>& out) override {
+        out.collect(std::to_string(ctx.window().getStart()) + ":" + std::to_string(elements.size()));
+    }
+};
+
+struct ConcatAll : AllWindowFunction<KV, std::string, GlobalWindow> {
+    void apply(const GlobalWindow&, const std::vector<KV>& elements, Collector<std::string>& out) override {
+        std::string s;
+        for (const auto& e : elements) s += e.first;
+        out.collect(s);
+    }
+};
+
+TEST(WindowAll, OneWindowOperatorForAllKeysWithParallelismOne) {
+    auto env = StreamExecutionEnvironment::create();
+    env.setParallelism(4);
+    auto counted = testing::kvStream(env).windowAll(TumblingEventTimeWindows::of(5s)).process(CountAll{});
+    EXPECT_TRUE(counted.transformation()->nonParallel);
+    auto h = testing::harnessOf<KV>(counted);
+    h.processElement({"a", 1}, 1000);
+    h.processElement({"b", 1}, 2000);
+    h.processElement({"c", 1}, 7000);
+    h.processWatermark(10000);
+    EXPECT_EQ(h.records(), (std::vector<std::string>{"0:2", "5000:1"}));
+
+    auto counts = testing::harnessOf<KV>(
+        testing::kvStream(env).windowAll(GlobalWindows::create()).trigger(CountTrigger::of(2)).apply(ConcatAll{}));
+    counts.processElement({"x", 0});
+    counts.processElement({"y", 0});
+    counts.processElement({"z", 0});
+    counts.processElement({"w", 0});
+    EXPECT_EQ(counts.records(), (std::vector<std::string>{"xy", "xyzw"}));  // CountTrigger alone does not purge
+}
+
+TEST(WindowAll, EndToEndSumOverAllKeys) {
+    auto env = StreamExecutionEnvironment::create();
+    env.setParallelism(2);
+    auto out = env.fromSequence(1, 100)
+                   .map([](const int64_t& x) { return KV{"k" + std::to_string(x % 7), x}; })
+                   .assignTimestampsAndWatermarks(WatermarkStrategy<KV>::forMonotonousTimestamps().withTimestampAssigner(
+                       [](const KV& kv, int64_t) { return kv.second * 100; }))
+                   .windowAll(TumblingEventTimeWindows::of(5s))
+                   .sum<1>()
+                   .executeAndCollect();
+    int64_t total = 0;
+    for (const auto& kv : out) total += kv.second;
+    EXPECT_EQ(total, 5050);
+    EXPECT_EQ(out.size(), 3u);  // windows [0,5s), [5s,10s), [10s,15s) over timestamps 100..10000
+}
+
 TEST(WindowedStream, InvalidSettingsAreRejected) {
     auto env = StreamExecutionEnvironment::create();
     auto sessions = testing::kvStream(env).keyBy(testing::byKey()).window(EventTimeSessionWindows::withGap(1s));
