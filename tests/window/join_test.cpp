@@ -57,6 +57,22 @@ TEST(WindowJoin, PairsElementsWithEqualKeysInTheSameWindow) {
     EXPECT_EQ(sorted(out), (std::vector<std::string>{"ann:10:cart", "ann:10:home", "ann:30:pay"}));
 }
 
+TEST(WindowJoin, LambdasWithACollectorNeedTheResultType) {
+    auto env = StreamExecutionEnvironment::create();
+    auto orders = env.fromElements<Order>({{"ann", 1000, 10}}).assignTimestampsAndWatermarks(perEvent<Order>());
+    auto clicks = env.fromElements<Click>({{"ann", 1500, "home"}}).assignTimestampsAndWatermarks(perEvent<Click>());
+    auto out = orders.join(clicks)
+                   .where(&Order::user)
+                   .equalTo(&Click::user)
+                   .window(TumblingEventTimeWindows::of(5s))
+                   .apply<std::string>([](const Order& o, const Click& c, Collector<std::string>& col) {
+                       col.collect(o.user);
+                       col.collect(c.page);
+                   })
+                   .executeAndCollect();
+    EXPECT_EQ(sorted(out), (std::vector<std::string>{"ann", "home"}));
+}
+
 struct CountBoth : CoGroupFunction<Order, Click, std::string> {
     void coGroup(const std::vector<Order>& orders, const std::vector<Click>& clicks, Collector<std::string>& out) override {
         std::string user = !orders.empty() ? orders[0].user : clicks[0].user;

@@ -153,13 +153,14 @@ public:
             /// coGroup: F(vector<T1>, vector<T2>, collector) or a CoGroupFunction.
             template <class OUTX = void, class F>
             auto apply(F f) {
-                if constexpr (IsJoin) {
-                    using OUT = std::conditional_t<std::is_void_v<OUTX>, typename detail::JoinResult<T1, T2, F>::type, OUTX>;
-                    using CG = detail::JoinAsCoGroup<T1, T2, OUT, F>;
-                    return windowed_.apply(detail::CoGroupWindowFunction<K, T1, T2, W, OUT, CG>(CG(std::move(f))));
+                if constexpr (std::is_void_v<OUTX>) {
+                    if constexpr (IsJoin) return apply<typename detail::JoinResult<T1, T2, F>::type>(std::move(f));
+                    else return apply<typename F::OutputType>(std::move(f));
+                } else if constexpr (IsJoin) {
+                    using CG = detail::JoinAsCoGroup<T1, T2, OUTX, F>;
+                    return windowed_.apply(detail::CoGroupWindowFunction<K, T1, T2, W, OUTX, CG>(CG(std::move(f))));
                 } else {
-                    using OUT = std::conditional_t<std::is_void_v<OUTX>, typename F::OutputType, OUTX>;
-                    return windowed_.apply(detail::CoGroupWindowFunction<K, T1, T2, W, OUT, F>(std::move(f)));
+                    return windowed_.apply(detail::CoGroupWindowFunction<K, T1, T2, W, OUTX, F>(std::move(f)));
                 }
             }
 

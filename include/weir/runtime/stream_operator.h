@@ -67,9 +67,9 @@ public:
     /// A watermark from input `inputIndex` (0 or 1). The default keeps the minimum over inputs and
     /// hands every advance to onWatermark.
     virtual void processWatermark(int64_t watermark, int inputIndex);
-    virtual void processWatermarkStatus(bool idle, int inputIndex) {
-        if (numberOfInputs() <= 1) rawOutput_->emitWatermarkStatus(idle);
-    }
+    /// Input `inputIndex` turned idle or active. With two inputs, an idle input stops holding
+    /// back the combined watermark, and the operator is idle only when both are.
+    virtual void processWatermarkStatus(bool idle, int inputIndex);
     /// Input `inputIndex` has ended (bounded input).
     virtual void endInput(int inputIndex) {}
     /// End of all input: flush buffered results.
@@ -94,14 +94,42 @@ protected:
 private:
     int64_t currentWatermark_ = kMinWatermark;
     int64_t inputWatermarks_[2] = {kMinWatermark, kMinWatermark};
+    bool inputIdle_[2] = {false, false};
+    void advanceCombinedWatermark();
 };
 
 inline void StreamOperator::processWatermark(int64_t watermark, int inputIndex) {
-    int64_t combined = watermark;
-    if (numberOfInputs() == 2) {
-        inputWatermarks_[inputIndex] = watermark;
-        combined = std::min(inputWatermarks_[0], inputWatermarks_[1]);
+    if (numberOfInputs() != 2) {
+        if (watermark > currentWatermark_) {
+            currentWatermark_ = watermark;
+            onWatermark(watermark);
+        }
+        return;
     }
+    if (inputIdle_[inputIndex]) processWatermarkStatus(false, inputIndex);  // a watermark means active
+    inputWatermarks_[inputIndex] = std::max(inputWatermarks_[inputIndex], watermark);
+    advanceCombinedWatermark();
+}
+
+inline void StreamOperator::processWatermarkStatus(bool idle, int inputIndex) {
+    if (numberOfInputs() != 2) {
+        rawOutput_->emitWatermarkStatus(idle);
+        return;
+    }
+    bool wasIdle = inputIdle_[0] && inputIdle_[1];
+    inputIdle_[inputIndex] = idle;
+    bool nowIdle = inputIdle_[0] && inputIdle_[1];
+    advanceCombinedWatermark();
+    if (nowIdle != wasIdle) rawOutput_->emitWatermarkStatus(nowIdle);
+}
+
+inline void StreamOperator::advanceCombinedWatermark() {
+    // The minimum over active inputs; when both are idle, the larger one (as the input valve does).
+    int64_t combined;
+    if (inputIdle_[0] && inputIdle_[1]) combined = std::max(inputWatermarks_[0], inputWatermarks_[1]);
+    else if (inputIdle_[0]) combined = inputWatermarks_[1];
+    else if (inputIdle_[1]) combined = inputWatermarks_[0];
+    else combined = std::min(inputWatermarks_[0], inputWatermarks_[1]);
     if (combined > currentWatermark_) {
         currentWatermark_ = combined;
         onWatermark(combined);

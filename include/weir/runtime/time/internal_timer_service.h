@@ -11,8 +11,11 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
+#include <unordered_set>
 
+#include "weir/runtime/state/heap_state.h"
 #include "weir/runtime/state/keyed_state_backend.h"
 #include "weir/runtime/time/processing_time_service.h"
 
@@ -31,22 +34,20 @@ public:
           onEventTime_(std::move(onEventTime)),
           onProcessingTime_(std::move(onProcessingTime)) {}
 
-    void registerEventTimeTimer(const N& ns, int64_t time) { eventTimers_.insert(entry(ns, time)); }
-    void deleteEventTimeTimer(const N& ns, int64_t time) { eventTimers_.erase(entry(ns, time)); }
+    void registerEventTimeTimer(const N& ns, int64_t time) { insert(eventTimers_, ns, time); }
+    void deleteEventTimeTimer(const N& ns, int64_t time) { erase(eventTimers_, ns, time); }
     void registerProcessingTimeTimer(const N& ns, int64_t time) {
-        bool earliest = processingTimers_.empty() || time < processingTimers_.begin()->timestamp;
-        processingTimers_.insert(entry(ns, time));
-        if (earliest) scheduleProcessingTime(time);
+        bool earliest = processingTimers_.empty() || time < processingTimers_.ordered.begin()->timestamp;
+        if (insert(processingTimers_, ns, time) && earliest) scheduleProcessingTime(time);
     }
-    void deleteProcessingTimeTimer(const N& ns, int64_t time) { processingTimers_.erase(entry(ns, time)); }
+    void deleteProcessingTimeTimer(const N& ns, int64_t time) { erase(processingTimers_, ns, time); }
 
     /// Fires every event-time timer at or before `watermark`, in order. Timers registered by a
     /// callback at or before the watermark fire in the same call.
     void advanceWatermark(int64_t watermark) {
         currentWatermark_ = watermark;
-        while (!eventTimers_.empty() && eventTimers_.begin()->timestamp <= watermark) {
-            Entry e = *eventTimers_.begin();
-            eventTimers_.erase(eventTimers_.begin());
+        while (!eventTimers_.empty() && eventTimers_.ordered.begin()->timestamp <= watermark) {
+            Entry e = popFirst(eventTimers_);
             fire(e, onEventTime_);
         }
     }
@@ -55,8 +56,8 @@ public:
     int64_t currentProcessingTime() const {
         return processingTime_ ? processingTime_->getCurrentProcessingTime() : currentTimeMillis();
     }
-    size_t numEventTimeTimers() const { return eventTimers_.size(); }
-    size_t numProcessingTimeTimers() const { return processingTimers_.size(); }
+    size_t numEventTimeTimers() const { return eventTimers_.ordered.size(); }
+    size_t numProcessingTimeTimers() const { return processingTimers_.ordered.size(); }
 
 private:
     struct Entry {
@@ -65,17 +66,74 @@ private:
         std::string nsBytes;
         int32_t keyGroup;
         N ns;
-        bool operator<(const Entry& o) const {
-            return std::tie(timestamp, key, nsBytes) < std::tie(o.timestamp, o.key, o.nsBytes);
+    };
+    /// A timer's identity without owning its bytes (lookups allocate nothing).
+    struct View {
+        int64_t timestamp;
+        std::string_view key;
+        std::string_view nsBytes;
+    };
+    struct Less {
+        using is_transparent = void;
+        static View view(const Entry& e) { return {e.timestamp, e.key, e.nsBytes}; }
+        static View view(const View& v) { return v; }
+        template <class A, class B>
+        bool operator()(const A& a, const B& b) const {
+            View x = view(a), y = view(b);
+            if (x.timestamp != y.timestamp) return x.timestamp < y.timestamp;
+            if (int c = x.key.compare(y.key)) return c < 0;
+            return x.nsBytes < y.nsBytes;
         }
     };
+    using TimerSet = std::set<Entry, Less>;
 
-    Entry entry(const N& ns, int64_t time) const {
-        ByteWriter w;
-        Serializer<N>::serialize(ns, w);
-        return Entry{time, std::string(backend_.currentKeyBytes()),
-                     std::string(reinterpret_cast<const char*>(w.data()), w.size()),
-                     backend_.currentKeyGroup(), ns};
+    View viewOf(const N& ns, int64_t time) {
+        nsWriter_.clear();
+        Serializer<N>::serialize(ns, nsWriter_);
+        return View{time, backend_.currentKeyBytes(),
+                    std::string_view(reinterpret_cast<const char*>(nsWriter_.data()), nsWriter_.size())};
+    }
+    /// The timers of one domain: ordered for firing, and hashed by identity so that registering
+    /// an existing timer (the common case: every element of a window registers the window's
+    /// timers) is one hash lookup that allocates nothing.
+    struct Timers {
+        TimerSet ordered;
+        std::unordered_set<std::string, detail::BytesHash, std::equal_to<>> ids;
+        bool empty() const { return ordered.empty(); }
+    };
+
+    std::string_view idOf(const View& v) {
+        idWriter_.clear();
+        idWriter_.writeFixed(v.timestamp);
+        idWriter_.writeVarUInt(v.key.size());
+        idWriter_.writeRaw(v.key.data(), v.key.size());
+        idWriter_.writeRaw(v.nsBytes.data(), v.nsBytes.size());
+        return {reinterpret_cast<const char*>(idWriter_.data()), idWriter_.size()};
+    }
+
+    /// Adds the timer unless it exists; true if added.
+    bool insert(Timers& timers, const N& ns, int64_t time) {
+        View v = viewOf(ns, time);
+        std::string_view id = idOf(v);
+        if (timers.ids.find(id) != timers.ids.end()) return false;
+        timers.ids.emplace(id);
+        timers.ordered.insert(Entry{time, std::string(v.key), std::string(v.nsBytes), backend_.currentKeyGroup(), ns});
+        return true;
+    }
+    void erase(Timers& timers, const N& ns, int64_t time) {
+        View v = viewOf(ns, time);
+        auto it = timers.ids.find(idOf(v));
+        if (it == timers.ids.end()) return;
+        timers.ids.erase(it);
+        timers.ordered.erase(timers.ordered.find(v));
+    }
+    /// Removes and returns the earliest timer.
+    Entry popFirst(Timers& timers) {
+        Entry e = *timers.ordered.begin();
+        timers.ordered.erase(timers.ordered.begin());
+        auto it = timers.ids.find(idOf(View{e.timestamp, e.key, e.nsBytes}));
+        if (it != timers.ids.end()) timers.ids.erase(it);
+        return e;
     }
 
     void fire(const Entry& e, const Callback& callback) {
@@ -93,14 +151,13 @@ private:
     void onProcessingTimeReached(int64_t now) {
         if (now == scheduledAt_) scheduled_ = false;
         int64_t clock = std::max(now, currentProcessingTime());
-        while (!processingTimers_.empty() && processingTimers_.begin()->timestamp <= clock) {
-            Entry e = *processingTimers_.begin();
-            processingTimers_.erase(processingTimers_.begin());
+        while (!processingTimers_.empty() && processingTimers_.ordered.begin()->timestamp <= clock) {
+            Entry e = popFirst(processingTimers_);
             fire(e, onProcessingTime_);
         }
         if (!processingTimers_.empty()) {
             scheduled_ = false;
-            scheduleProcessingTime(processingTimers_.begin()->timestamp);
+            scheduleProcessingTime(processingTimers_.ordered.begin()->timestamp);
         }
     }
 
@@ -108,8 +165,10 @@ private:
     ProcessingTimeService* processingTime_;
     Callback onEventTime_;
     Callback onProcessingTime_;
-    std::set<Entry> eventTimers_;
-    std::set<Entry> processingTimers_;
+    Timers eventTimers_;
+    Timers processingTimers_;
+    ByteWriter nsWriter_{32};
+    ByteWriter idWriter_{64};
     int64_t currentWatermark_ = kMinWatermark;
     bool scheduled_ = false;
     int64_t scheduledAt_ = 0;
