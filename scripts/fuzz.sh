@@ -14,8 +14,12 @@ for target in record_stream_fuzzer serializer_fuzzer config_fuzzer; do
   mkdir -p "$corpus"
   cp -n fuzz/corpus/"${target%_fuzzer}"/* "$corpus"/ 2>/dev/null || true
   echo "fuzz: $target for ${seconds}s"
-  "build/fuzz/fuzz/$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
-      -artifact_prefix=build/fuzz/artifacts/ "$corpus" 2>&1 | tail -n 3
-  test "${PIPESTATUS[0]}" -eq 0
+  if ! "build/fuzz/fuzz/$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+      -artifact_prefix=build/fuzz/artifacts/ "$corpus" > "build/fuzz/$target.log" 2>&1; then
+    tail -n 40 "build/fuzz/$target.log"
+    echo "fuzz: $target FAILED (input saved in build/fuzz/artifacts/)"
+    exit 1
+  fi
+  tail -n 1 "build/fuzz/$target.log"
 done
 echo "fuzz: no crashes"

@@ -19,7 +19,7 @@ size_t elementSize(const uint8_t* p, size_t available) {
             if (available < kRecordHeaderSize) return 0;
             uint32_t length;
             std::memcpy(&length, p + 1, 4);
-            return kRecordHeaderSize + length;
+            return static_cast<size_t>(kRecordHeaderSize) + length;  // no 32-bit wrap-around
         }
         case ElementTag::kWatermark:
             return 9;

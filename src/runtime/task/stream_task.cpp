@@ -221,7 +221,8 @@ void StreamTask::idleWait(std::chrono::milliseconds limit) {
 bool StreamTask::processNetworkInput() {
     auto entry = gate_ ? gate_->poll() : std::nullopt;
     if (!entry) return false;
-    auto [inputPos, channel] = channelToInput_.at(entry->channel);
+    const auto [inputPos, channelInInput] = channelToInput_.at(entry->channel);
+    const int32_t channel = channelInInput;
     NetworkInputBase& input = *inputs_[inputPos];
     if (!entry->event) {
         runAttributed(deployment_.operators[0].name, [&] {
