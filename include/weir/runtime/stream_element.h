@@ -22,6 +22,8 @@ enum class ElementTag : uint8_t {
 
 /// Bytes before a record's payload: tag and length.
 inline constexpr uint32_t kRecordHeaderSize = 5;
+/// Largest serialized record (256 MiB): a reader never buffers more for one element.
+inline constexpr uint32_t kMaxRecordSize = 256u << 20;
 
 enum class RuntimeEventType : uint8_t {
     kEndOfPartition = 1,

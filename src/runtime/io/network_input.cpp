@@ -19,6 +19,9 @@ size_t elementSize(const uint8_t* p, size_t available) {
             if (available < kRecordHeaderSize) return 0;
             uint32_t length;
             std::memcpy(&length, p + 1, 4);
+            if (length > kMaxRecordSize)
+                throw SerializationException("corrupt data buffer: record length " + std::to_string(length) +
+                                             " exceeds the limit of " + std::to_string(kMaxRecordSize) + " bytes");
             return static_cast<size_t>(kRecordHeaderSize) + length;  // no 32-bit wrap-around
         }
         case ElementTag::kWatermark:
