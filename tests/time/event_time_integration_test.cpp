@@ -26,7 +26,9 @@ TEST(IngestionTime, StampsRecordsWithTheTimeTheyEnterTheJob) {
     for (size_t i = 0; i < stamps.size(); ++i) {
         EXPECT_GE(stamps[i], before);
         EXPECT_LE(stamps[i], after);
-        if (i) EXPECT_GE(stamps[i], stamps[i - 1]);  // never goes back
+        if (i) {
+            EXPECT_GE(stamps[i], stamps[i - 1]);  // never goes back
+        }
     }
 }
 
