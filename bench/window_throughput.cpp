@@ -3,16 +3,18 @@
 // same window sums in the same run.
 //
 //   tumbling: source -> keyBy(key) -> window(TumblingEventTimeWindows::of(W)) -> sum<1>() -> sink
-//   sliding:  source -> keyBy(key) -> window(SlidingEventTimeWindows::of(W, W/2)) -> sum<1>() -> sink
+//   sliding:  source -> keyBy(key) -> window(SlidingEventTimeWindows::of(W, W/2)) -> sum<1>() ->
+//   sink
 //
 // Record i (0 <= i < N) is (key i % K, value i) with event timestamp (i / K) * step: the records
 // come in rounds of K, one per key, and every round is one step later than the last, so every
 // (key, window) gets W / step records. Two tasks per subtask: source, and window + sink, joined
 // by a hash exchange.
 //
-//   weir_window_throughput                       # 10M records, 10k keys, 100 ms windows, p = 1 and 2
-//   weir_window_throughput --quick               # 1M records, 1k keys, one repetition (CI smoke run)
-//   weir_window_throughput --records 50000000 --keys 100000 --window-ms 1000 --watermarks per-event
+//   weir_window_throughput                       # 10M records, 10k keys, 100 ms windows, p = 1 and
+//   2 weir_window_throughput --quick               # 1M records, 1k keys, one repetition (CI smoke
+//   run) weir_window_throughput --records 50000000 --keys 100000 --window-ms 1000 --watermarks
+//   per-event
 //
 // Every run's checksum is compared with its loop's: a difference prints MISMATCH and exits 1.
 // bench/README.md explains every column.

@@ -14,14 +14,15 @@ struct Click {
 };
 WEIR_TYPE(Click, user, page, ts);
 
-struct DescribeSession : weir::ProcessWindowFunction<Click, std::string, std::string, weir::TimeWindow> {
+struct DescribeSession
+    : weir::ProcessWindowFunction<Click, std::string, std::string, weir::TimeWindow> {
     void process(const std::string& user, Context& ctx, const std::vector<Click>& clicks,
                  weir::Collector<std::string>& out) override {
         std::string pages;
         for (const auto& c : clicks) pages += (pages.empty() ? "" : ",") + c.page;
         out.collect(user + " session " + std::to_string(ctx.window().getStart() / 60'000) + "min-" +
-                    std::to_string(ctx.window().getEnd() / 60'000) + "min clicks=" + std::to_string(clicks.size()) +
-                    " pages=" + pages);
+                    std::to_string(ctx.window().getEnd() / 60'000) +
+                    "min clicks=" + std::to_string(clicks.size()) + " pages=" + pages);
     }
 };
 
@@ -30,14 +31,17 @@ int main(int argc, char** argv) {
     constexpr int64_t kMinute = 60'000;
     auto env = weir::StreamExecutionEnvironment::create(argc, argv);
     std::vector<Click> clicks = {
-        {"ann", "home", 0},           {"ann", "cart", 10 * kMinute},  {"bob", "home", 5 * kMinute},
-        {"ann", "pay", 35 * kMinute},  // 25 minutes after the previous click: same session
+        {"ann", "home", 0},
+        {"ann", "cart", 10 * kMinute},
+        {"bob", "home", 5 * kMinute},
+        {"ann", "pay", 35 * kMinute},    // 25 minutes after the previous click: same session
         {"ann", "home", 100 * kMinute},  // 65 minutes later: a new session
         {"bob", "help", 40 * kMinute},   // 35 minutes later: a new session
     };
     env.fromCollection(clicks)
-        .assignTimestampsAndWatermarks(weir::WatermarkStrategy<Click>::forMonotonousTimestamps().withTimestampAssigner(
-            [](const Click& c, int64_t) { return c.ts; }))
+        .assignTimestampsAndWatermarks(
+            weir::WatermarkStrategy<Click>::forMonotonousTimestamps().withTimestampAssigner(
+                [](const Click& c, int64_t) { return c.ts; }))
         .keyBy(&Click::user)
         .window(weir::EventTimeSessionWindows::withGap(30min))
         .process(DescribeSession{})

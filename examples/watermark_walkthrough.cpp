@@ -37,12 +37,15 @@ struct Describe : weir::ProcessWindowFunction<Event, std::string, std::string, w
     void process(const std::string& key, Context& ctx, const std::vector<Event>& events,
                  weir::Collector<std::string>& out) override {
         std::string ts;
-        for (const auto& e : events) ts += (ts.empty() ? "" : ",") + weir::toString(e.ts / 1000.0) + "s";
-        std::string when = ctx.currentWatermark() == weir::kMaxWatermark
-                               ? "at the end of input"
-                               : "at watermark " + weir::toString(ctx.currentWatermark() / 1000.0) + "s";
+        for (const auto& e : events)
+            ts += (ts.empty() ? "" : ",") + weir::toString(e.ts / 1000.0) + "s";
+        std::string when =
+            ctx.currentWatermark() == weir::kMaxWatermark
+                ? "at the end of input"
+                : "at watermark " + weir::toString(ctx.currentWatermark() / 1000.0) + "s";
         out.collect("window [" + std::to_string(ctx.window().getStart() / 1000) + "s, " +
-                    std::to_string(ctx.window().getEnd() / 1000) + "s) fired " + when + " with " + ts);
+                    std::to_string(ctx.window().getEnd() / 1000) + "s) fired " + when + " with " +
+                    ts);
     }
 };
 
@@ -52,8 +55,9 @@ int main(int argc, char** argv) {
     bool sideOutput = false;
     for (const auto& a : env.programArguments()) sideOutput = sideOutput || a == "--side-output";
 
-    // Arrival order: 4 s arrives after 7 s has closed [0 s, 5 s); 9 s after 12 s closed [5 s, 10 s).
-    std::vector<Event> events = {{"k", 1000}, {"k", 3000}, {"k", 7000}, {"k", 4000},
+    // Arrival order: 4 s arrives after 7 s has closed [0 s, 5 s); 9 s after 12 s closed [5 s, 10
+    // s).
+    std::vector<Event> events = {{"k", 1000}, {"k", 3000},  {"k", 7000}, {"k", 4000},
                                  {"k", 6000}, {"k", 12000}, {"k", 9000}, {"k", 14000}};
     auto strategy = weir::WatermarkStrategy<Event>::forGenerator([] {
                         return std::make_unique<PerEventBoundedOutOfOrderness>(2000);
@@ -69,7 +73,9 @@ int main(int argc, char** argv) {
     result.print();
     if (sideOutput)
         result.getSideOutput(late)
-            .map([](const Event& e) { return "late event at " + weir::toString(e.ts / 1000.0) + "s"; })
+            .map([](const Event& e) {
+                return "late event at " + weir::toString(e.ts / 1000.0) + "s";
+            })
             .print();
     env.execute("Watermark walk-through");
 }

@@ -22,10 +22,12 @@ struct RegionCount {
 };
 WEIR_TYPE(RegionCount, region, windowStart, windowEnd, visits);
 
-struct CountVisits : weir::ProcessWindowFunction<PageView, RegionCount, std::string, weir::TimeWindow> {
+struct CountVisits
+    : weir::ProcessWindowFunction<PageView, RegionCount, std::string, weir::TimeWindow> {
     void process(const std::string& region, Context& ctx, const std::vector<PageView>& views,
                  weir::Collector<RegionCount>& out) override {
-        out.collect({region, ctx.window().getStart(), ctx.window().getEnd(), static_cast<int64_t>(views.size())});
+        out.collect({region, ctx.window().getStart(), ctx.window().getEnd(),
+                     static_cast<int64_t>(views.size())});
     }
 };
 
@@ -34,14 +36,19 @@ int main(int argc, char** argv) {
     constexpr int64_t kMinute = 60'000, kHour = 60 * kMinute;
     auto env = weir::StreamExecutionEnvironment::create(argc, argv);
     std::vector<PageView> views = {
-        {"eu", "ann", 5 * kMinute},  {"us", "bob", 12 * kMinute},        {"eu", "cid", 59 * kMinute},
-        {"eu", "dan", 55 * kMinute}, {"us", "eve", kHour + 1 * kMinute}, {"eu", "fay", kHour + 30 * kMinute},
+        {"eu", "ann", 5 * kMinute},
+        {"us", "bob", 12 * kMinute},
+        {"eu", "cid", 59 * kMinute},
+        {"eu", "dan", 55 * kMinute},
+        {"us", "eve", kHour + 1 * kMinute},
+        {"eu", "fay", kHour + 30 * kMinute},
         {"us", "gus", 50 * kMinute},  // out of order, but within the 10 minutes the watermark waits
         {"eu", "hal", 2 * kHour + 5 * kMinute},
     };
     env.fromCollection(views)
-        .assignTimestampsAndWatermarks(weir::WatermarkStrategy<PageView>::forBoundedOutOfOrderness(10min)
-                                           .withTimestampAssigner([](const PageView& v, int64_t) { return v.ts; }))
+        .assignTimestampsAndWatermarks(
+            weir::WatermarkStrategy<PageView>::forBoundedOutOfOrderness(10min)
+                .withTimestampAssigner([](const PageView& v, int64_t) { return v.ts; }))
         .keyBy(&PageView::region)
         .window(weir::TumblingEventTimeWindows::of(1h))
         .process(CountVisits{})

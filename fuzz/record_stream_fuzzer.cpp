@@ -10,10 +10,13 @@
 
 namespace {
 
-class Sink final : public weir::StreamOperator, public weir::Input<std::pair<std::string, int64_t>> {
+class Sink final : public weir::StreamOperator,
+                   public weir::Input<std::pair<std::string, int64_t>> {
 public:
     weir::InputBase* input(int) override { return this; }
-    void processElement(const std::pair<std::string, int64_t>& v, int64_t) override { bytes += v.first.size(); }
+    void processElement(const std::pair<std::string, int64_t>& v, int64_t) override {
+        bytes += v.first.size();
+    }
     void processWatermark(int64_t, int) override {}
     size_t bytes = 0;
 };

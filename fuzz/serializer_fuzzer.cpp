@@ -38,12 +38,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const uint8_t* rest = data + 1;
     size_t n = size - 1;
     switch (data[0] % 6) {
-        case 0: roundTrip<std::vector<std::string>>(rest, n); break;
-        case 1: roundTrip<std::map<std::string, int64_t>>(rest, n); break;
-        case 2: roundTrip<std::variant<int64_t, std::string, std::vector<bool>>>(rest, n); break;
-        case 3: roundTrip<Event>(rest, n); break;
-        case 4: roundTrip<std::tuple<std::optional<std::string>, double, std::vector<std::pair<int32_t, std::string>>>>(rest, n); break;
-        default: roundTrip<std::vector<std::vector<int64_t>>>(rest, n); break;
+        case 0:
+            roundTrip<std::vector<std::string>>(rest, n);
+            break;
+        case 1:
+            roundTrip<std::map<std::string, int64_t>>(rest, n);
+            break;
+        case 2:
+            roundTrip<std::variant<int64_t, std::string, std::vector<bool>>>(rest, n);
+            break;
+        case 3:
+            roundTrip<Event>(rest, n);
+            break;
+        case 4:
+            roundTrip<std::tuple<std::optional<std::string>, double,
+                                 std::vector<std::pair<int32_t, std::string>>>>(rest, n);
+            break;
+        default:
+            roundTrip<std::vector<std::vector<int64_t>>>(rest, n);
+            break;
     }
     return 0;
 }

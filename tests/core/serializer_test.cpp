@@ -109,7 +109,8 @@ TEST(Serializer, TrailingBytesAreReported) {
 
 TEST(Serializer, CorruptVariantIndexIsRejected) {
     std::vector<uint8_t> bytes{9, 0, 0, 0, 0, 0, 0, 0, 0};
-    EXPECT_THROW((deserializeFromBytes<std::variant<int64_t, std::string>>(bytes)), SerializationException);
+    EXPECT_THROW((deserializeFromBytes<std::variant<int64_t, std::string>>(bytes)),
+                 SerializationException);
 }
 
 TEST(Serializer, CorruptBoolIsRejected) {

@@ -38,7 +38,9 @@ private:
         int64_t time;
         uint64_t seq;
         std::function<void(int64_t)> callback;
-        bool operator>(const Entry& o) const { return time != o.time ? time > o.time : seq > o.seq; }
+        bool operator>(const Entry& o) const {
+            return time != o.time ? time > o.time : seq > o.seq;
+        }
     };
     int64_t now_ = 0;
     uint64_t seq_ = 0;
@@ -60,10 +62,13 @@ public:
     void collect(const OUT& value, int64_t ts) override {
         log.push_back({Emitted<OUT>::RECORD, value, ts, ""});
     }
-    void emitWatermark(int64_t wm) override { log.push_back({Emitted<OUT>::WATERMARK, OUT{}, wm, ""}); }
+    void emitWatermark(int64_t wm) override {
+        log.push_back({Emitted<OUT>::WATERMARK, OUT{}, wm, ""});
+    }
     void emitWatermarkStatus(bool idle) override { statuses.push_back(idle); }
     void collectSide(const std::string& tag, const void* value, int64_t ts) override {
-        sideValues[tag].push_back(value);  // pointer valid only during the call: copy via sideCopier
+        sideValues[tag].push_back(
+            value);  // pointer valid only during the call: copy via sideCopier
         if (auto it = sideCopiers.find(tag); it != sideCopiers.end()) it->second(value, ts);
         log.push_back({Emitted<OUT>::SIDE, OUT{}, ts, tag});
         sideValues[tag].pop_back();

@@ -133,8 +133,10 @@ TEST(NetworkInput, RecordLengthNearFourGigabytesDoesNotWrapAround) {
     // Found by the fuzzer: header length 0xFFFFFFFF once wrapped to a 4-byte element.
     CaptureOperator<std::string> op;
     NetworkInput<std::string> input(&op, 0, 1);
-    uint8_t header[9] = {static_cast<uint8_t>(ElementTag::kRecordWithTime), 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4};
-    EXPECT_THROW(input.processBuffer(header, sizeof header, 0), SerializationException);  // over the limit
+    uint8_t header[9] = {
+        static_cast<uint8_t>(ElementTag::kRecordWithTime), 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4};
+    EXPECT_THROW(input.processBuffer(header, sizeof header, 0),
+                 SerializationException);  // over the limit
     EXPECT_TRUE(op.values.empty());
 }
 

@@ -17,26 +17,31 @@ struct Threshold : KeyedBroadcastProcessFunction<std::string, KV, int64_t, std::
     void processElement(const KV& v, ReadOnlyContext& ctx, Collector<std::string>& out) override {
         auto threshold = ctx.getBroadcastState(kRules).get("threshold");
         if (threshold) {
-            if (v.second >= *threshold) out.collect(ctx.getCurrentKey() + "=" + std::to_string(v.second));
+            if (v.second >= *threshold)
+                out.collect(ctx.getCurrentKey() + "=" + std::to_string(v.second));
             return;
         }
-        auto& pending = getRuntimeContext().getState(ValueStateDescriptor<std::vector<int64_t>>{"pending"});
+        auto& pending =
+            getRuntimeContext().getState(ValueStateDescriptor<std::vector<int64_t>>{"pending"});
         auto list = pending.value().value_or(std::vector<int64_t>{});
         list.push_back(v.second);
         pending.update(list);
     }
-    void processBroadcastElement(const int64_t& threshold, Context& ctx, Collector<std::string>& out) override {
+    void processBroadcastElement(const int64_t& threshold, Context& ctx,
+                                 Collector<std::string>& out) override {
         ctx.getBroadcastState(kRules).put("threshold", threshold);
-        ctx.applyToKeyedState(ValueStateDescriptor<std::vector<int64_t>>{"pending"},
-                              [&](const std::string& key, ValueState<std::vector<int64_t>>& pending) {
-                                  for (int64_t v : pending.value().value_or(std::vector<int64_t>{}))
-                                      if (v >= threshold) out.collect(key + "=" + std::to_string(v));
-                                  pending.clear();
-                              });
+        ctx.applyToKeyedState(
+            ValueStateDescriptor<std::vector<int64_t>>{"pending"},
+            [&](const std::string& key, ValueState<std::vector<int64_t>>& pending) {
+                for (int64_t v : pending.value().value_or(std::vector<int64_t>{}))
+                    if (v >= threshold) out.collect(key + "=" + std::to_string(v));
+                pending.clear();
+            });
     }
 };
 
-TEST(BroadcastState, KeyedBroadcastProcessAppliesTheBroadcastRuleToEveryKeyWhateverTheArrivalOrder) {
+TEST(BroadcastState,
+     KeyedBroadcastProcessAppliesTheBroadcastRuleToEveryKeyWhateverTheArrivalOrder) {
     for (int run = 0; run < 5; ++run) {
         auto env = StreamExecutionEnvironment::create();
         env.setParallelism(3);
@@ -54,10 +59,13 @@ TEST(BroadcastState, KeyedBroadcastProcessAppliesTheBroadcastRuleToEveryKeyWhate
 struct Scale : BroadcastProcessFunction<int64_t, int64_t, int64_t> {
     std::vector<int64_t> waiting;
     void processElement(const int64_t& v, ReadOnlyContext& ctx, Collector<int64_t>& out) override {
-        if (auto f = ctx.getBroadcastState(kRules).get("factor")) out.collect(v * *f);
-        else waiting.push_back(v);
+        if (auto f = ctx.getBroadcastState(kRules).get("factor"))
+            out.collect(v * *f);
+        else
+            waiting.push_back(v);
     }
-    void processBroadcastElement(const int64_t& factor, Context& ctx, Collector<int64_t>& out) override {
+    void processBroadcastElement(const int64_t& factor, Context& ctx,
+                                 Collector<int64_t>& out) override {
         ctx.getBroadcastState(kRules).put("factor", factor);
         for (int64_t v : waiting) out.collect(v * factor);
         waiting.clear();
@@ -82,7 +90,9 @@ struct BufferingMapper : RichMapFunction<int64_t, int64_t>, CheckpointedFunction
         initialized = true;
     }
     void snapshotState(const FunctionSnapshotContext&) override {}
-    void open(const OpenContext&) override { EXPECT_TRUE(initialized) << "initializeState runs before open"; }
+    void open(const OpenContext&) override {
+        EXPECT_TRUE(initialized) << "initializeState runs before open";
+    }
     int64_t map(const int64_t& v) override {
         seen->add(v);
         return static_cast<int64_t>(seen->get().size());
@@ -99,9 +109,12 @@ TEST(OperatorState, UnionAndBroadcastStatesAreSeparateFromListState) {
     OperatorStateStore store;
     store.getListState(ListStateDescriptor<int64_t>{"x"}).add(1);
     store.getUnionListState(ListStateDescriptor<int64_t>{"x"}).add(2);
-    EXPECT_EQ(store.getListState(ListStateDescriptor<int64_t>{"x"}).get(), (std::vector<int64_t>{1}));
-    EXPECT_EQ(store.getUnionListState(ListStateDescriptor<int64_t>{"x"}).get(), (std::vector<int64_t>{2}));
-    EXPECT_THROW(store.getListState(ListStateDescriptor<std::string>{"x"}), InvalidProgramException);
+    EXPECT_EQ(store.getListState(ListStateDescriptor<int64_t>{"x"}).get(),
+              (std::vector<int64_t>{1}));
+    EXPECT_EQ(store.getUnionListState(ListStateDescriptor<int64_t>{"x"}).get(),
+              (std::vector<int64_t>{2}));
+    EXPECT_THROW(store.getListState(ListStateDescriptor<std::string>{"x"}),
+                 InvalidProgramException);
 }
 
 }  // namespace

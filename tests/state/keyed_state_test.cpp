@@ -60,9 +60,8 @@ TEST_F(KeyedState, ListAndMapState) {
 }
 
 TEST_F(KeyedState, ReducingStateFoldsWhatIsAdded) {
-    auto& s = ctx.getReducingState(ReducingStateDescriptor<int64_t>{"r", [](const int64_t& a, const int64_t& b) {
-                                                                        return std::max(a, b);
-                                                                    }});
+    auto& s = ctx.getReducingState(ReducingStateDescriptor<int64_t>{
+        "r", [](const int64_t& a, const int64_t& b) { return std::max(a, b); }});
     key("a");
     EXPECT_FALSE(s.get());
     for (int64_t v : {3, 9, 4}) s.add(v);
@@ -77,14 +76,18 @@ struct Avg : AggregateFunction<int64_t, std::pair<int64_t, int64_t>, double> {
     std::pair<int64_t, int64_t> add(const int64_t& v, std::pair<int64_t, int64_t> a) override {
         return {a.first + v, a.second + 1};
     }
-    double getResult(const std::pair<int64_t, int64_t>& a) override { return double(a.first) / double(a.second); }
-    std::pair<int64_t, int64_t> merge(std::pair<int64_t, int64_t> a, const std::pair<int64_t, int64_t>& b) override {
+    double getResult(const std::pair<int64_t, int64_t>& a) override {
+        return double(a.first) / double(a.second);
+    }
+    std::pair<int64_t, int64_t> merge(std::pair<int64_t, int64_t> a,
+                                      const std::pair<int64_t, int64_t>& b) override {
         return {a.first + b.first, a.second + b.second};
     }
 };
 
 TEST_F(KeyedState, AggregatingStateKeepsAnAccumulator) {
-    auto& s = ctx.getAggregatingState(AggregatingStateDescriptor<int64_t, std::pair<int64_t, int64_t>, double>{"avg", Avg{}});
+    auto& s = ctx.getAggregatingState(
+        AggregatingStateDescriptor<int64_t, std::pair<int64_t, int64_t>, double>{"avg", Avg{}});
     key("a");
     s.add(1);
     s.add(4);
@@ -181,7 +184,8 @@ TEST_F(KeyedState, TtlMapExpiresEntryByEntry) {
 }
 
 TEST_F(KeyedState, TtlReducingState) {
-    ReducingStateDescriptor<int64_t> d("sum", [](const int64_t& a, const int64_t& b) { return a + b; });
+    ReducingStateDescriptor<int64_t> d("sum",
+                                       [](const int64_t& a, const int64_t& b) { return a + b; });
     d.enableTimeToLive(StateTtlConfig::newBuilder(100ms).build());
     auto& s = ctx.getReducingState(d);
     key("a");

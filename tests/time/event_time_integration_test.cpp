@@ -18,7 +18,9 @@ TEST(IngestionTime, StampsRecordsWithTheTimeTheyEnterTheJob) {
     env.setStreamTimeCharacteristic(TimeCharacteristic::IngestionTime);
     int64_t before = currentTimeMillis();
     struct Stamp : ProcessFunction<int64_t, int64_t> {
-        void processElement(const int64_t&, Context& ctx, Collector<int64_t>& out) override { out.collect(*ctx.timestamp()); }
+        void processElement(const int64_t&, Context& ctx, Collector<int64_t>& out) override {
+            out.collect(*ctx.timestamp());
+        }
     };
     auto stamps = env.fromSequence(1, 100).process(Stamp{}).executeAndCollect();
     int64_t after = currentTimeMillis();
@@ -35,11 +37,19 @@ TEST(IngestionTime, StampsRecordsWithTheTimeTheyEnterTheJob) {
 TEST(TimeCharacteristic, TimeWindowShorthandFollowsTheEnvironment) {
     auto env = StreamExecutionEnvironment::create();
     env.setStreamTimeCharacteristic(TimeCharacteristic::ProcessingTime);
-    auto s = env.fromElements<KV>({{"a", 1}}).keyBy([](const KV& kv) { return kv.first; }).timeWindow(1s).sum<1>();
-    EXPECT_NE(s.transformation()->name.find("ProcessingTime"), std::string::npos) << s.transformation()->name;
+    auto s = env.fromElements<KV>({{"a", 1}})
+                 .keyBy([](const KV& kv) { return kv.first; })
+                 .timeWindow(1s)
+                 .sum<1>();
+    EXPECT_NE(s.transformation()->name.find("ProcessingTime"), std::string::npos)
+        << s.transformation()->name;
     auto env2 = StreamExecutionEnvironment::create();
-    auto e = env2.fromElements<KV>({{"a", 1}}).keyBy([](const KV& kv) { return kv.first; }).timeWindow(1s, 500ms).sum<1>();
-    EXPECT_NE(e.transformation()->name.find("SlidingEventTime"), std::string::npos) << e.transformation()->name;
+    auto e = env2.fromElements<KV>({{"a", 1}})
+                 .keyBy([](const KV& kv) { return kv.first; })
+                 .timeWindow(1s, 500ms)
+                 .sum<1>();
+    EXPECT_NE(e.transformation()->name.find("SlidingEventTime"), std::string::npos)
+        << e.transformation()->name;
 }
 
 /// Subtask 0 emits events at 1 s, 2 s, ... then waits; subtask 1 never emits. Unbounded.
@@ -108,7 +118,8 @@ std::vector<KV> runHalfIdle(bool withIdleness) {
         }
         std::this_thread::sleep_for(20ms);
     }
-    if (!withIdleness) std::this_thread::sleep_for(300ms);  // give a wrong implementation time to fire
+    if (!withIdleness)
+        std::this_thread::sleep_for(300ms);  // give a wrong implementation time to fire
     job.cancel();
     EXPECT_THROW(job.getJobExecutionResult(), JobCancellationException);
     std::lock_guard l(store->m);
@@ -117,7 +128,8 @@ std::vector<KV> runHalfIdle(bool withIdleness) {
 
 TEST(Idleness, AnIdleSubtaskDoesNotHoldBackWindowsOnceMarkedIdle) {
     // Windows [0,5) and [5,10) close (watermark 11999); [10,15) stays open.
-    EXPECT_EQ(runHalfIdle(true), (std::vector<KV>{{"k", 1000 + 2000 + 3000 + 4000}, {"k", 5000 + 6000 + 7000 + 8000 + 9000}}));
+    EXPECT_EQ(runHalfIdle(true), (std::vector<KV>{{"k", 1000 + 2000 + 3000 + 4000},
+                                                  {"k", 5000 + 6000 + 7000 + 8000 + 9000}}));
 }
 
 TEST(Idleness, WithoutIdlenessTheSilentSubtaskHoldsTheWatermarkBack) {

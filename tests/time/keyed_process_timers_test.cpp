@@ -15,14 +15,16 @@ struct TimerFunction : KeyedProcessFunction<std::string, KV, std::string> {
     void processElement(const KV& v, Context& ctx, Collector<std::string>& out) override {
         ctx.timerService().registerEventTimeTimer(*ctx.timestamp() + 10);
         ctx.timerService().registerEventTimeTimer(*ctx.timestamp() + 10);  // deduplicated
-        ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 5);
+        ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() +
+                                                       5);
         auto& count = getRuntimeContext().getState(ValueStateDescriptor<int64_t>{"count"});
         count.update(count.value().value_or(0) + 1);
     }
     void onTimer(int64_t ts, OnTimerContext& ctx, Collector<std::string>& out) override {
         auto count = getRuntimeContext().getState(ValueStateDescriptor<int64_t>{"count"}).value();
-        out.collect(std::string(ctx.timeDomain() == TimeDomain::EVENT_TIME ? "event" : "proc") + ":" +
-                    ctx.getCurrentKey() + "@" + std::to_string(ts) + " count=" + std::to_string(count.value_or(0)));
+        out.collect(std::string(ctx.timeDomain() == TimeDomain::EVENT_TIME ? "event" : "proc") +
+                    ":" + ctx.getCurrentKey() + "@" + std::to_string(ts) +
+                    " count=" + std::to_string(count.value_or(0)));
     }
 };
 
@@ -32,7 +34,8 @@ auto harness() {
     return testing::OneInputOperatorHarness<KV, std::string>(std::move(op));
 }
 
-TEST(KeyedProcessTimers, EventTimeTimersFireInOrderWhenTheWatermarkPassesThemThenTheWatermarkIsForwarded) {
+TEST(KeyedProcessTimers,
+     EventTimeTimersFireInOrderWhenTheWatermarkPassesThemThenTheWatermarkIsForwarded) {
     auto h = harness();
     h.open();
     h.processElement({"b", 1}, 20);
@@ -65,8 +68,10 @@ TEST(KeyedProcessTimers, ProcessingTimeTimersFireByTheClock) {
 
 struct DeletingFunction : KeyedProcessFunction<std::string, KV, std::string> {
     void processElement(const KV& v, Context& ctx, Collector<std::string>&) override {
-        if (v.second > 0) ctx.timerService().registerEventTimeTimer(100);
-        else ctx.timerService().deleteEventTimeTimer(100);
+        if (v.second > 0)
+            ctx.timerService().registerEventTimeTimer(100);
+        else
+            ctx.timerService().deleteEventTimeTimer(100);
     }
     void onTimer(int64_t ts, OnTimerContext& ctx, Collector<std::string>& out) override {
         out.collect(ctx.getCurrentKey());
@@ -74,8 +79,9 @@ struct DeletingFunction : KeyedProcessFunction<std::string, KV, std::string> {
 };
 
 TEST(KeyedProcessTimers, DeletedTimerDoesNotFire) {
-    auto op = std::make_unique<KeyedProcessOperator<std::string, KV, std::string, DeletingFunction>>(
-        [](const KV& kv) { return kv.first; }, DeletingFunction{});
+    auto op =
+        std::make_unique<KeyedProcessOperator<std::string, KV, std::string, DeletingFunction>>(
+            [](const KV& kv) { return kv.first; }, DeletingFunction{});
     testing::OneInputOperatorHarness<KV, std::string> h(std::move(op));
     h.open();
     h.processElement({"a", 1}, 1);
@@ -105,15 +111,18 @@ struct Timeout : KeyedProcessFunction<std::string, KV, std::string> {
 
 /// One watermark per event (ts - 1): deterministic event time for tests.
 struct PerEventWatermarks final : WatermarkGenerator<KV> {
-    void onEvent(const KV&, int64_t ts, WatermarkOutput& out) override { out.emitWatermark(ts - 1); }
+    void onEvent(const KV&, int64_t ts, WatermarkOutput& out) override {
+        out.emitWatermark(ts - 1);
+    }
     void onPeriodicEmit(WatermarkOutput&) override {}
 };
 
 TEST(KeyedProcessTimers, EndToEndTimersFireAsWatermarksAdvanceAndAtTheEndOfInput) {
     auto env = StreamExecutionEnvironment::create();
     env.setParallelism(2);
-    auto strategy = WatermarkStrategy<KV>::forGenerator([] { return std::make_unique<PerEventWatermarks>(); })
-                        .withTimestampAssigner([](const KV& kv, int64_t) { return kv.second; });
+    auto strategy = WatermarkStrategy<KV>::forGenerator([] {
+                        return std::make_unique<PerEventWatermarks>();
+                    }).withTimestampAssigner([](const KV& kv, int64_t) { return kv.second; });
     auto out = env.fromElements<KV>({{"a", 1}, {"a", 5}, {"b", 3}, {"b", 20}, {"a", 30}})
                    .assignTimestampsAndWatermarks(strategy)
                    .setParallelism(1)
@@ -130,8 +139,9 @@ TEST(KeyedProcessTimers, EndToEndTimersFireAsWatermarksAdvanceAndAtTheEndOfInput
 TEST(KeyedProcessTimers, WithPeriodicWatermarksAShortJobFiresEverythingAtTheEnd) {
     auto env = StreamExecutionEnvironment::create();
     auto out = env.fromElements<KV>({{"a", 1}, {"a", 5}, {"b", 3}, {"a", 30}})
-                   .assignTimestampsAndWatermarks(WatermarkStrategy<KV>::forMonotonousTimestamps().withTimestampAssigner(
-                       [](const KV& kv, int64_t) { return kv.second; }))
+                   .assignTimestampsAndWatermarks(
+                       WatermarkStrategy<KV>::forMonotonousTimestamps().withTimestampAssigner(
+                           [](const KV& kv, int64_t) { return kv.second; }))
                    .keyBy([](const KV& kv) { return kv.first; })
                    .process(Timeout{})
                    .executeAndCollect();

@@ -47,8 +47,9 @@ TEST(MonotonousTimestamps, WatermarkIsMaxTimestampMinusOne) {
 
 TEST(Idleness, MarksIdleAfterTimeoutAndActiveOnNextEvent) {
     int64_t now = 0;
-    auto gen = WatermarkStrategy<int>::forMonotonousTimestamps().withIdleness(1000ms).createGenerator(
-        [&] { return now; });
+    auto gen =
+        WatermarkStrategy<int>::forMonotonousTimestamps().withIdleness(1000ms).createGenerator(
+            [&] { return now; });
     RecordingOutput out;
     gen->onEvent(0, 10, out);
     gen->onPeriodicEmit(out);  // t=0: activity seen
@@ -74,13 +75,16 @@ TEST(WatermarkStrategy, RejectsNegativeDelayAndZeroIdleness) {
 
 /// Emits a watermark from onEvent: deterministic per-event watermarks.
 struct PunctuatedGenerator final : WatermarkGenerator<int64_t> {
-    void onEvent(const int64_t&, int64_t ts, WatermarkOutput& out) override { out.emitWatermark(ts - 1); }
+    void onEvent(const int64_t&, int64_t ts, WatermarkOutput& out) override {
+        out.emitWatermark(ts - 1);
+    }
     void onPeriodicEmit(WatermarkOutput&) override {}
 };
 
 TEST(TimestampsAndWatermarksOperator, EmitsTheElementBeforeTheWatermarkItProduces) {
-    auto strategy = WatermarkStrategy<int64_t>::forGenerator([] { return std::make_unique<PunctuatedGenerator>(); })
-                        .withTimestampAssigner([](const int64_t& v, int64_t) { return v; });
+    auto strategy = WatermarkStrategy<int64_t>::forGenerator([] {
+                        return std::make_unique<PunctuatedGenerator>();
+                    }).withTimestampAssigner([](const int64_t& v, int64_t) { return v; });
     testing::OneInputOperatorHarness<int64_t, int64_t> h(
         std::make_unique<TimestampsAndWatermarksOperator<int64_t>>(strategy), false);
     h.configuration().set(options::kAutoWatermarkInterval, Duration(0));

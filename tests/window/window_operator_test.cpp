@@ -12,8 +12,10 @@ using Rec = std::pair<KV, int64_t>;  // record and its timestamp
 
 TEST(TumblingEventTimeWindow, FiresWhenTheWatermarkReachesTheEndMinusOneWithOutOfOrderElements) {
     auto env = StreamExecutionEnvironment::create();
-    auto h = testing::harnessOf<KV>(
-        testing::kvStream(env).keyBy(testing::byKey()).window(TumblingEventTimeWindows::of(5s)).reduce(testing::sumValues()));
+    auto h = testing::harnessOf<KV>(testing::kvStream(env)
+                                        .keyBy(testing::byKey())
+                                        .window(TumblingEventTimeWindows::of(5s))
+                                        .reduce(testing::sumValues()));
     h.processElement({"a", 1}, 1000);
     h.processElement({"a", 2}, 4999);
     h.processElement({"a", 4}, 3000);  // out of order, same window
@@ -44,8 +46,10 @@ TEST(TumblingEventTimeWindow, WindowsWithOffset) {
 
 TEST(LateData, IsDroppedByDefault) {
     auto env = StreamExecutionEnvironment::create();
-    auto h = testing::harnessOf<KV>(
-        testing::kvStream(env).keyBy(testing::byKey()).window(TumblingEventTimeWindows::of(5s)).reduce(testing::sumValues()));
+    auto h = testing::harnessOf<KV>(testing::kvStream(env)
+                                        .keyBy(testing::byKey())
+                                        .window(TumblingEventTimeWindows::of(5s))
+                                        .reduce(testing::sumValues()));
     h.processElement({"a", 1}, 1000);
     h.processWatermark(5000);
     h.processElement({"a", 100}, 2000);  // its window [0, 5000) has fired and is gone
@@ -131,25 +135,26 @@ TEST(SessionWindow, LateElementWithinLatenessBridgesTwoSessionsAndReFiresTheMerg
                                         .window(EventTimeSessionWindows::withGap(3s))
                                         .allowedLateness(10s)
                                         .reduce(testing::sumValues()));
-    h.processElement({"a", 1}, 1000);   // [1000, 4000)
-    h.processElement({"a", 2}, 6000);   // [6000, 9000)
-    h.processWatermark(9000);           // both fired
+    h.processElement({"a", 1}, 1000);  // [1000, 4000)
+    h.processElement({"a", 2}, 6000);  // [6000, 9000)
+    h.processWatermark(9000);          // both fired
     EXPECT_EQ(h.records(), (std::vector<KV>{{"a", 1}, {"a", 2}}));
-    h.processElement({"a", 4}, 3500);   // [3500, 6500) bridges both: [1000, 9000) = 1 + 2 + 4
+    h.processElement({"a", 4}, 3500);  // [3500, 6500) bridges both: [1000, 9000) = 1 + 2 + 4
     EXPECT_EQ(h.recordsWithTimestamps().back(), (Rec{{"a", 7}, 8999}));
-    h.processWatermark(18999);          // cleanup of the merged window
-    h.processElement({"a", 100}, 2000); // too late now
+    h.processWatermark(18999);           // cleanup of the merged window
+    h.processElement({"a", 100}, 2000);  // too late now
     h.processWatermark(30000);
     EXPECT_EQ(h.records().size(), 3u);
 }
 
 TEST(SessionWindow, DynamicGapFromTheElement) {
     auto env = StreamExecutionEnvironment::create();
-    auto h = testing::harnessOf<KV>(
-        testing::kvStream(env)
-            .keyBy(testing::byKey())
-            .window(EventTimeSessionWindows::withDynamicGap<KV>([](const KV& kv) { return Duration(kv.second * 1000); }))
-            .reduce(testing::sumValues()));
+    auto h =
+        testing::harnessOf<KV>(testing::kvStream(env)
+                                   .keyBy(testing::byKey())
+                                   .window(EventTimeSessionWindows::withDynamicGap<KV>(
+                                       [](const KV& kv) { return Duration(kv.second * 1000); }))
+                                   .reduce(testing::sumValues()));
     h.processElement({"a", 1}, 0);     // [0, 1000)
     h.processElement({"a", 5}, 2000);  // [2000, 7000): no merge
     h.processWatermark(100000);
@@ -169,8 +174,10 @@ TEST(CountWindow, FiresEveryNElementsPerKeyAndDropsAPartialWindowAtTheEnd) {
 
 TEST(CountWindow, SlidingCountWindowKeepsTheLastSizeElementsEverySlide) {
     auto env = StreamExecutionEnvironment::create();
-    auto h = testing::harnessOf<KV>(
-        testing::kvStream(env).keyBy(testing::byKey()).countWindow(3, 2).reduce(testing::sumValues()));
+    auto h = testing::harnessOf<KV>(testing::kvStream(env)
+                                        .keyBy(testing::byKey())
+                                        .countWindow(3, 2)
+                                        .reduce(testing::sumValues()));
     for (int64_t i = 1; i <= 6; ++i) h.processElement({"a", i});
     // fires after 2, 4, 6 elements over the last 3: 1+2, 2+3+4, 4+5+6
     EXPECT_EQ(h.records(), (std::vector<KV>{{"a", 3}, {"a", 9}, {"a", 15}}));
@@ -224,9 +231,11 @@ struct CountAndContext : ProcessWindowFunction<KV, std::string, std::string, Tim
         fires.update(fires.value().value_or(0) + 1);
         auto& total = ctx.globalState().getState(ValueStateDescriptor<int64_t>{"total"});
         total.update(total.value().value_or(0) + static_cast<int64_t>(elements.size()));
-        out.collect(key + " " + std::to_string(ctx.window().getStart()) + "-" + std::to_string(ctx.window().getEnd()) +
-                    " n=" + std::to_string(elements.size()) + " fires=" + std::to_string(*fires.value()) +
-                    " total=" + std::to_string(*total.value()) + " wm=" + std::to_string(ctx.currentWatermark()));
+        out.collect(key + " " + std::to_string(ctx.window().getStart()) + "-" +
+                    std::to_string(ctx.window().getEnd()) + " n=" +
+                    std::to_string(elements.size()) + " fires=" + std::to_string(*fires.value()) +
+                    " total=" + std::to_string(*total.value()) +
+                    " wm=" + std::to_string(ctx.currentWatermark()));
     }
 };
 
@@ -256,21 +265,25 @@ struct Average : AggregateFunction<KV, std::pair<int64_t, int64_t>, double> {
     double getResult(const std::pair<int64_t, int64_t>& acc) override {
         return static_cast<double>(acc.first) / static_cast<double>(acc.second);
     }
-    std::pair<int64_t, int64_t> merge(std::pair<int64_t, int64_t> a, const std::pair<int64_t, int64_t>& b) override {
+    std::pair<int64_t, int64_t> merge(std::pair<int64_t, int64_t> a,
+                                      const std::pair<int64_t, int64_t>& b) override {
         return {a.first + b.first, a.second + b.second};
     }
 };
 
 struct LabelAverage : ProcessWindowFunction<double, std::string, std::string, TimeWindow> {
-    void process(const std::string& key, Context& ctx, const std::vector<double>& avg, Collector<std::string>& out) override {
+    void process(const std::string& key, Context& ctx, const std::vector<double>& avg,
+                 Collector<std::string>& out) override {
         out.collect(key + "@" + std::to_string(ctx.window().getEnd()) + "=" + toString(avg.at(0)));
     }
 };
 
 TEST(AggregateFunction, IncrementalAggregateWithAndWithoutAProcessWindowFunction) {
     auto env = StreamExecutionEnvironment::create();
-    auto plain = testing::harnessOf<KV>(
-        testing::kvStream(env).keyBy(testing::byKey()).window(TumblingEventTimeWindows::of(5s)).aggregate(Average{}));
+    auto plain = testing::harnessOf<KV>(testing::kvStream(env)
+                                            .keyBy(testing::byKey())
+                                            .window(TumblingEventTimeWindows::of(5s))
+                                            .aggregate(Average{}));
     auto labelled = testing::harnessOf<KV>(testing::kvStream(env)
                                                .keyBy(testing::byKey())
                                                .window(EventTimeSessionWindows::withGap(3s))
@@ -308,8 +321,10 @@ TEST(ProcessingTimeWindow, FiresByTheClock) {
 
 TEST(WindowedStream, AggregationsOnWindows) {
     auto env = StreamExecutionEnvironment::create();
-    auto h = testing::harnessOf<KV>(
-        testing::kvStream(env).keyBy(testing::byKey()).window(TumblingEventTimeWindows::of(5s)).max<1>());
+    auto h = testing::harnessOf<KV>(testing::kvStream(env)
+                                        .keyBy(testing::byKey())
+                                        .window(TumblingEventTimeWindows::of(5s))
+                                        .max<1>());
     h.processElement({"a", 3}, 1);
     h.processElement({"a", 9}, 2);
     h.processElement({"a", 4}, 3);
@@ -318,13 +333,16 @@ TEST(WindowedStream, AggregationsOnWindows) {
 }
 
 struct CountAll : ProcessAllWindowFunction<KV, std::string, TimeWindow> {
-    void process(Context& ctx, const std::vector<KV>& elements, Collector<std::string>& out) override {
-        out.collect(std::to_string(ctx.window().getStart()) + ":" + std::to_string(elements.size()));
+    void process(Context& ctx, const std::vector<KV>& elements,
+                 Collector<std::string>& out) override {
+        out.collect(std::to_string(ctx.window().getStart()) + ":" +
+                    std::to_string(elements.size()));
     }
 };
 
 struct ConcatAll : AllWindowFunction<KV, std::string, GlobalWindow> {
-    void apply(const GlobalWindow&, const std::vector<KV>& elements, Collector<std::string>& out) override {
+    void apply(const GlobalWindow&, const std::vector<KV>& elements,
+               Collector<std::string>& out) override {
         std::string s;
         for (const auto& e : elements) s += e.first;
         out.collect(s);
@@ -334,7 +352,8 @@ struct ConcatAll : AllWindowFunction<KV, std::string, GlobalWindow> {
 TEST(WindowAll, OneWindowOperatorForAllKeysWithParallelismOne) {
     auto env = StreamExecutionEnvironment::create();
     env.setParallelism(4);
-    auto counted = testing::kvStream(env).windowAll(TumblingEventTimeWindows::of(5s)).process(CountAll{});
+    auto counted =
+        testing::kvStream(env).windowAll(TumblingEventTimeWindows::of(5s)).process(CountAll{});
     EXPECT_TRUE(counted.transformation()->nonParallel);
     auto h = testing::harnessOf<KV>(counted);
     h.processElement({"a", 1}, 1000);
@@ -343,22 +362,28 @@ TEST(WindowAll, OneWindowOperatorForAllKeysWithParallelismOne) {
     h.processWatermark(10000);
     EXPECT_EQ(h.records(), (std::vector<std::string>{"0:2", "5000:1"}));
 
-    auto counts = testing::harnessOf<KV>(
-        testing::kvStream(env).windowAll(GlobalWindows::create()).trigger(CountTrigger::of(2)).apply(ConcatAll{}));
+    auto counts = testing::harnessOf<KV>(testing::kvStream(env)
+                                             .windowAll(GlobalWindows::create())
+                                             .trigger(CountTrigger::of(2))
+                                             .apply(ConcatAll{}));
     counts.processElement({"x", 0});
     counts.processElement({"y", 0});
     counts.processElement({"z", 0});
     counts.processElement({"w", 0});
-    EXPECT_EQ(counts.records(), (std::vector<std::string>{"xy", "xyzw"}));  // CountTrigger alone does not purge
+    EXPECT_EQ(counts.records(),
+              (std::vector<std::string>{"xy", "xyzw"}));  // CountTrigger alone does not purge
 }
 
 TEST(WindowAll, EndToEndSumOverAllKeys) {
     auto env = StreamExecutionEnvironment::create();
     env.setParallelism(2);
     auto out = env.fromSequence(1, 100)
-                   .map([](const int64_t& x) { return KV{"k" + std::to_string(x % 7), x}; })
-                   .assignTimestampsAndWatermarks(WatermarkStrategy<KV>::forMonotonousTimestamps().withTimestampAssigner(
-                       [](const KV& kv, int64_t) { return kv.second * 100; }))
+                   .map([](const int64_t& x) {
+                       return KV{"k" + std::to_string(x % 7), x};
+                   })
+                   .assignTimestampsAndWatermarks(
+                       WatermarkStrategy<KV>::forMonotonousTimestamps().withTimestampAssigner(
+                           [](const KV& kv, int64_t) { return kv.second * 100; }))
                    .windowAll(TumblingEventTimeWindows::of(5s))
                    .sum<1>()
                    .executeAndCollect();
@@ -370,18 +395,23 @@ TEST(WindowAll, EndToEndSumOverAllKeys) {
 
 TEST(WindowedStream, InvalidSettingsAreRejected) {
     auto env = StreamExecutionEnvironment::create();
-    auto sessions = testing::kvStream(env).keyBy(testing::byKey()).window(EventTimeSessionWindows::withGap(1s));
+    auto sessions =
+        testing::kvStream(env).keyBy(testing::byKey()).window(EventTimeSessionWindows::withGap(1s));
     EXPECT_THROW(sessions.evictor(CountEvictor::of(1)), InvalidProgramException);
     EXPECT_THROW(TumblingEventTimeWindows::of(0s), InvalidProgramException);
     EXPECT_THROW(SlidingEventTimeWindows::of(1s, 0s), InvalidProgramException);
-    auto proc = testing::kvStream(env).keyBy(testing::byKey()).window(TumblingProcessingTimeWindows::of(1s));
+    auto proc = testing::kvStream(env)
+                    .keyBy(testing::byKey())
+                    .window(TumblingProcessingTimeWindows::of(1s));
     EXPECT_THROW(proc.allowedLateness(1s), InvalidProgramException);
 }
 
 TEST(EventTimeWindow, ElementWithoutTimestampFailsWithAClearMessage) {
     auto env = StreamExecutionEnvironment::create();
-    auto h = testing::harnessOf<KV>(
-        testing::kvStream(env).keyBy(testing::byKey()).window(TumblingEventTimeWindows::of(1s)).reduce(testing::sumValues()));
+    auto h = testing::harnessOf<KV>(testing::kvStream(env)
+                                        .keyBy(testing::byKey())
+                                        .window(TumblingEventTimeWindows::of(1s))
+                                        .reduce(testing::sumValues()));
     try {
         h.processElement({"a", 1});
         FAIL();

@@ -21,7 +21,9 @@ OneInputOperatorHarness<IN, OUT> harnessOf(const DataStream<OUT>& stream) {
 }
 
 /// An empty stream of KV to build operators on.
-inline DataStream<KV> kvStream(StreamExecutionEnvironment& env) { return env.fromCollection(std::vector<KV>{}); }
+inline DataStream<KV> kvStream(StreamExecutionEnvironment& env) {
+    return env.fromCollection(std::vector<KV>{});
+}
 
 inline auto sumValues() {
     return [](const KV& a, const KV& b) { return KV{a.first, a.second + b.second}; };

@@ -84,7 +84,8 @@ public:
         }
 
     protected:
-        virtual void forEachKey(const std::string& stateName, const std::function<void(const void* key)>& fn) = 0;
+        virtual void forEachKey(const std::string& stateName,
+                                const std::function<void(const void* key)>& fn) = 0;
         template <class V>
         ValueState<V>& getRuntimeState(const ValueStateDescriptor<V>& d) {
             return runtimeContext().getState(d);

@@ -24,20 +24,23 @@ template <class T1, class T2, class K>
 class BroadcastConnectedStream {
 public:
     using Key = std::conditional_t<std::is_void_v<K>, uint8_t, K>;
-    BroadcastConnectedStream(DataStream<T1> first, std::function<Key(const T1&)> key, BroadcastStream<T2> second)
+    BroadcastConnectedStream(DataStream<T1> first, std::function<Key(const T1&)> key,
+                             BroadcastStream<T2> second)
         : first_(std::move(first)), key_(std::move(key)), second_(std::move(second)) {}
 
-    /// F derives from BroadcastProcessFunction<T1, T2, OUT>, or KeyedBroadcastProcessFunction<K, T1, T2, OUT>
-    /// when the first stream is keyed.
+    /// F derives from BroadcastProcessFunction<T1, T2, OUT>, or KeyedBroadcastProcessFunction<K,
+    /// T1, T2, OUT> when the first stream is keyed.
     template <class F>
     DataStream<typename F::OutputType> process(F f) {
         using R = typename F::OutputType;
         auto env = first_.environment();
         auto key = key_;
-        auto t = env->add(TransformationKind::TWO_INPUT, std::is_void_v<K> ? "Broadcast Process" : "Keyed Broadcast Process",
-                          {first_.transformation(), second_.stream().transformation()}, typeInfo<R>(), [key, f] {
-                              return std::make_unique<BroadcastProcessOperator<K, T1, T2, R, F>>(key, f);
-                          });
+        auto t = env->add(
+            TransformationKind::TWO_INPUT,
+            std::is_void_v<K> ? "Broadcast Process" : "Keyed Broadcast Process",
+            {first_.transformation(), second_.stream().transformation()}, typeInfo<R>(), [key, f] {
+                return std::make_unique<BroadcastProcessOperator<K, T1, T2, R, F>>(key, f);
+            });
         t->keyed = !std::is_void_v<K>;
         return DataStream<R>(env, t);
     }
@@ -51,7 +54,8 @@ private:
 template <class T>
 template <class U>
 BroadcastConnectedStream<T, U, void> DataStream<T>::connect(const BroadcastStream<U>& other) {
-    return BroadcastConnectedStream<T, U, void>(*this, [](const T&) { return uint8_t{0}; }, other);
+    return BroadcastConnectedStream<T, U, void>(
+        *this, [](const T&) { return uint8_t{0}; }, other);
 }
 
 template <class T, class K>

@@ -113,10 +113,11 @@ public:
         auto env = first_.environment();
         auto k1 = first_.keySelector();
         auto k2 = second_.keySelector();
-        auto t = env->add(TransformationKind::TWO_INPUT, "Keyed Co-Process", {first_.transformation(), second_.transformation()},
-                          typeInfo<R>(), [k1, k2, f] {
-                              return std::make_unique<KeyedCoProcessOperator<K, T1, T2, R, F>>(k1, k2, f);
-                          });
+        auto t = env->add(
+            TransformationKind::TWO_INPUT, "Keyed Co-Process",
+            {first_.transformation(), second_.transformation()}, typeInfo<R>(), [k1, k2, f] {
+                return std::make_unique<KeyedCoProcessOperator<K, T1, T2, R, F>>(k1, k2, f);
+            });
         t->keyed = true;
         return DataStream<R>(env, t);
     }

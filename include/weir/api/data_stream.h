@@ -129,8 +129,7 @@ public:
     /// Broadcasts this stream to every instance of the operator it is connected to, which keeps
     /// it in the broadcast state of `descriptors` (see broadcast.h).
     template <class... D>
-        requires(sizeof...(D) > 0)
-    BroadcastStream<T> broadcast(const D&... descriptors) {
+    requires(sizeof...(D) > 0) BroadcastStream<T> broadcast(const D&... descriptors) {
         return BroadcastStream<T>(partition(PartitionerKind::BROADCAST));
     }
     template <class U>
@@ -142,8 +141,9 @@ public:
 
     /// Gives each record its event timestamp and generates watermarks with `strategy`.
     DataStream<T> assignTimestampsAndWatermarks(WatermarkStrategy<T> strategy) {
-        return add<T>(TransformationKind::ONE_INPUT, "Timestamps/Watermarks",
-                      [strategy] { return std::make_unique<TimestampsAndWatermarksOperator<T>>(strategy); });
+        return add<T>(TransformationKind::ONE_INPUT, "Timestamps/Watermarks", [strategy] {
+            return std::make_unique<TimestampsAndWatermarksOperator<T>>(strategy);
+        });
     }
 
     // ---- partitioning ----------------------------------------------------------------------
@@ -283,8 +283,8 @@ DataStream<typename S::OutputType> StreamExecutionEnvironment::fromSource(
     using T = typename S::OutputType;
     auto shared = std::make_shared<const S>(std::move(source));
     auto t = state_->add(TransformationKind::SOURCE, name, {}, typeInfo<T>(), [shared, strategy] {
-        return std::make_unique<SourceOperator<T>>(std::static_pointer_cast<const Source<T>>(shared),
-                                                   strategy);
+        return std::make_unique<SourceOperator<T>>(
+            std::static_pointer_cast<const Source<T>>(shared), strategy);
     });
     t->boundedness = shared->getBoundedness();
     t->nonParallel = nonParallel;

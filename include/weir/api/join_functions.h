@@ -32,7 +32,8 @@ template <class IN1, class IN2, class OUT>
 class CoGroupFunction : public RichFunction {
 public:
     using OutputType = OUT;
-    virtual void coGroup(const std::vector<IN1>& first, const std::vector<IN2>& second, Collector<OUT>& out) = 0;
+    virtual void coGroup(const std::vector<IN1>& first, const std::vector<IN2>& second,
+                         Collector<OUT>& out) = 0;
 };
 
 /// Interval join: a pair of elements with equal keys whose timestamps are within the bounds.
@@ -55,7 +56,8 @@ public:
     protected:
         virtual void outputErased(const std::string& tagId, const void* value) = 0;
     };
-    virtual void processElement(const IN1& left, const IN2& right, Context& ctx, Collector<OUT>& out) = 0;
+    virtual void processElement(const IN1& left, const IN2& right, Context& ctx,
+                                Collector<OUT>& out) = 0;
 };
 
 }  // namespace weir

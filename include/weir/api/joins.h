@@ -38,15 +38,20 @@ struct CoGroupWindowFunction : WindowFunction<std::variant<T1, T2>, OUT, K, W> {
     void close() override {
         if constexpr (std::is_base_of_v<RichFunction, F>) fn.close();
     }
-    void apply(const K&, const W&, const std::vector<std::variant<T1, T2>>& elements, Collector<OUT>& out) override {
+    void apply(const K&, const W&, const std::vector<std::variant<T1, T2>>& elements,
+               Collector<OUT>& out) override {
         std::vector<T1> first;
         std::vector<T2> second;
         for (const auto& e : elements) {
-            if (e.index() == 0) first.push_back(std::get<0>(e));
-            else second.push_back(std::get<1>(e));
+            if (e.index() == 0)
+                first.push_back(std::get<0>(e));
+            else
+                second.push_back(std::get<1>(e));
         }
-        if constexpr (requires { fn.coGroup(first, second, out); }) fn.coGroup(first, second, out);
-        else fn(first, second, out);
+        if constexpr (requires { fn.coGroup(first, second, out); })
+            fn.coGroup(first, second, out);
+        else
+            fn(first, second, out);
     }
 };
 
@@ -67,10 +72,14 @@ struct JoinAsCoGroup : RichFunction {
     void coGroup(const std::vector<T1>& first, const std::vector<T2>& second, Collector<OUT>& out) {
         for (const auto& a : first)
             for (const auto& b : second) {
-                if constexpr (requires { fn.join(a, b, out); }) fn.join(a, b, out);
-                else if constexpr (requires { fn.join(a, b); }) out.collect(fn.join(a, b));
-                else if constexpr (requires { fn(a, b, out); }) fn(a, b, out);
-                else out.collect(fn(a, b));
+                if constexpr (requires { fn.join(a, b, out); })
+                    fn.join(a, b, out);
+                else if constexpr (requires { fn.join(a, b); })
+                    out.collect(fn.join(a, b));
+                else if constexpr (requires { fn(a, b, out); })
+                    fn(a, b, out);
+                else
+                    out.collect(fn(a, b));
             }
     }
 };
@@ -86,11 +95,13 @@ struct JoinResult<T1, T2, F, std::void_t<typename F::OutputType>> {
 
 }  // namespace detail
 
-/// Shared builder of join and coGroup: where -> equalTo -> window -> (trigger, evictor, ...) -> apply.
+/// Shared builder of join and coGroup: where -> equalTo -> window -> (trigger, evictor, ...) ->
+/// apply.
 template <class T1, class T2, bool IsJoin>
 class TwoStreamWindowBuilder {
 public:
-    TwoStreamWindowBuilder(DataStream<T1> a, DataStream<T2> b) : a_(std::move(a)), b_(std::move(b)) {}
+    TwoStreamWindowBuilder(DataStream<T1> a, DataStream<T2> b)
+        : a_(std::move(a)), b_(std::move(b)) {}
 
     template <class F1>
     auto where(F1 key1) {
@@ -106,21 +117,27 @@ public:
         template <class F2>
         auto equalTo(F2 key2) {
             using K2 = std::decay_t<std::invoke_result_t<F2&, const T2&>>;
-            static_assert(std::is_same_v<K, K2>, "where() and equalTo() must give keys of the same type");
+            static_assert(std::is_same_v<K, K2>,
+                          "where() and equalTo() must give keys of the same type");
             return EqualTo(a_, b_, k1_, [key2](const T2& v) -> K { return std::invoke(key2, v); });
         }
 
         class EqualTo {
         public:
-            EqualTo(DataStream<T1> a, DataStream<T2> b, std::function<K(const T1&)> k1, std::function<K(const T2&)> k2)
+            EqualTo(DataStream<T1> a, DataStream<T2> b, std::function<K(const T1&)> k1,
+                    std::function<K(const T2&)> k2)
                 : a_(std::move(a)), b_(std::move(b)), k1_(std::move(k1)), k2_(std::move(k2)) {}
 
             template <class A>
             auto window(A assigner) {
                 using U = std::variant<T1, T2>;
                 using W = typename A::WindowType;
-                auto left = a_.map([](const T1& v) { return U(std::in_place_index<0>, v); }).name("Tag left");
-                auto right = b_.map([](const T2& v) { return U(std::in_place_index<1>, v); }).name("Tag right");
+                auto left = a_.map([](const T1& v) {
+                                  return U(std::in_place_index<0>, v);
+                              }).name("Tag left");
+                auto right = b_.map([](const T2& v) {
+                                   return U(std::in_place_index<1>, v);
+                               }).name("Tag right");
                 auto k1 = k1_;
                 auto k2 = k2_;
                 auto keyed = left.union_(right).keyBy([k1, k2](const U& u) -> K {
@@ -139,7 +156,8 @@ public:
         template <class W>
         class WithWindow {
         public:
-            explicit WithWindow(WindowedStream<std::variant<T1, T2>, K, W> windowed) : windowed_(std::move(windowed)) {}
+            explicit WithWindow(WindowedStream<std::variant<T1, T2>, K, W> windowed)
+                : windowed_(std::move(windowed)) {}
             template <class X>
             WithWindow& trigger(X t) {
                 windowed_.trigger(std::move(t));
@@ -154,13 +172,17 @@ public:
             template <class OUTX = void, class F>
             auto apply(F f) {
                 if constexpr (std::is_void_v<OUTX>) {
-                    if constexpr (IsJoin) return apply<typename detail::JoinResult<T1, T2, F>::type>(std::move(f));
-                    else return apply<typename F::OutputType>(std::move(f));
+                    if constexpr (IsJoin)
+                        return apply<typename detail::JoinResult<T1, T2, F>::type>(std::move(f));
+                    else
+                        return apply<typename F::OutputType>(std::move(f));
                 } else if constexpr (IsJoin) {
                     using CG = detail::JoinAsCoGroup<T1, T2, OUTX, F>;
-                    return windowed_.apply(detail::CoGroupWindowFunction<K, T1, T2, W, OUTX, CG>(CG(std::move(f))));
+                    return windowed_.apply(
+                        detail::CoGroupWindowFunction<K, T1, T2, W, OUTX, CG>(CG(std::move(f))));
                 } else {
-                    return windowed_.apply(detail::CoGroupWindowFunction<K, T1, T2, W, OUTX, F>(std::move(f)));
+                    return windowed_.apply(
+                        detail::CoGroupWindowFunction<K, T1, T2, W, OUTX, F>(std::move(f)));
                 }
             }
 
@@ -200,11 +222,14 @@ CoGroupedStreams<T, U> DataStream<T>::coGroup(const DataStream<U>& other) {
 template <class T1, class T2, class K>
 class IntervalJoin {
 public:
-    IntervalJoin(KeyedStream<T1, K> left, KeyedStream<T2, K> right) : left_(std::move(left)), right_(std::move(right)) {}
+    IntervalJoin(KeyedStream<T1, K> left, KeyedStream<T2, K> right)
+        : left_(std::move(left)), right_(std::move(right)) {}
 
     /// Right elements with timestamps in [left + lower, left + upper] join (bounds inclusive).
     IntervalJoin& between(Duration lower, Duration upper) {
-        if (lower > upper) throw InvalidProgramException("interval join: lower bound must not exceed the upper bound");
+        if (lower > upper)
+            throw InvalidProgramException(
+                "interval join: lower bound must not exceed the upper bound");
         lower_ = lower.count();
         upper_ = upper.count();
         return *this;
@@ -226,9 +251,11 @@ public:
         auto k1 = left_.keySelector();
         auto k2 = right_.keySelector();
         int64_t lower = lower_, upper = upper_;
-        auto t = env->add(TransformationKind::TWO_INPUT, "Interval Join", {left_.transformation(), right_.transformation()},
-                          typeInfo<OUT>(), [k1, k2, lower, upper, f] {
-                              return std::make_unique<IntervalJoinOperator<K, T1, T2, OUT, F>>(k1, k2, lower, upper, f);
+        auto t = env->add(TransformationKind::TWO_INPUT, "Interval Join",
+                          {left_.transformation(), right_.transformation()}, typeInfo<OUT>(),
+                          [k1, k2, lower, upper, f] {
+                              return std::make_unique<IntervalJoinOperator<K, T1, T2, OUT, F>>(
+                                  k1, k2, lower, upper, f);
                           });
         t->keyed = true;
         return DataStream<OUT>(env, t);

@@ -26,7 +26,9 @@ class OperatorListState final : public ListState<V> {
 public:
     std::vector<V> get() const override { return values_; }
     void add(const V& v) override { values_.push_back(v); }
-    void addAll(const std::vector<V>& vs) override { values_.insert(values_.end(), vs.begin(), vs.end()); }
+    void addAll(const std::vector<V>& vs) override {
+        values_.insert(values_.end(), vs.begin(), vs.end());
+    }
     void update(const std::vector<V>& vs) override { values_ = vs; }
     void clear() override { values_.clear(); }
 
@@ -96,7 +98,9 @@ private:
         auto& slot = states_[name];
         if (!slot) slot = std::make_unique<Typed<S>>();
         auto* typed = dynamic_cast<Typed<S>*>(slot.get());
-        if (!typed) throw InvalidProgramException("operator state '" + name + "' was registered with another type");
+        if (!typed)
+            throw InvalidProgramException("operator state '" + name +
+                                          "' was registered with another type");
         return typed->state;
     }
     std::map<std::string, std::unique_ptr<Holder>> states_;
@@ -104,7 +108,8 @@ private:
 
 class FunctionInitializationContext {
 public:
-    FunctionInitializationContext(OperatorStateStore& store, bool restored) : store_(store), restored_(restored) {}
+    FunctionInitializationContext(OperatorStateStore& store, bool restored)
+        : store_(store), restored_(restored) {}
     /// True when the state was restored from a checkpoint or savepoint.
     bool isRestored() const { return restored_; }
     OperatorStateStore& getOperatorStateStore() { return store_; }
@@ -116,7 +121,8 @@ private:
 
 class FunctionSnapshotContext {
 public:
-    FunctionSnapshotContext(int64_t checkpointId, int64_t timestamp) : id_(checkpointId), timestamp_(timestamp) {}
+    FunctionSnapshotContext(int64_t checkpointId, int64_t timestamp)
+        : id_(checkpointId), timestamp_(timestamp) {}
     int64_t getCheckpointId() const { return id_; }
     int64_t getCheckpointTimestamp() const { return timestamp_; }
 

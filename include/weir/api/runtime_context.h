@@ -7,14 +7,15 @@
 #include "weir/core/exceptions.h"
 #include "weir/runtime/state/heap_state.h"
 #include "weir/runtime/state/ttl_state.h"
-#include "weir/runtime/time/processing_time_service.h"
 #include "weir/runtime/task_info.h"
+#include "weir/runtime/time/processing_time_service.h"
 
 namespace weir {
 
 class RuntimeContext {
 public:
-    RuntimeContext(TaskInfo info, KeyedStateBackend* keyedState, ProcessingTimeService* processingTime = nullptr)
+    RuntimeContext(TaskInfo info, KeyedStateBackend* keyedState,
+                   ProcessingTimeService* processingTime = nullptr)
         : info_(std::move(info)), keyedState_(keyedState), processingTime_(processingTime) {}
 
     const TaskInfo& getTaskInfo() const { return info_; }
@@ -26,19 +27,27 @@ public:
 
     template <class V>
     ValueState<V>& getState(const ValueStateDescriptor<V>& d) {
-        if (d.ttl) return create<TtlValueState<V>>(d.name, [&] { return std::make_unique<TtlValueState<V>>(*keyedState_, ttl(d)); });
-        return create<HeapValueState<V>>(d.name, [&] { return std::make_unique<HeapValueState<V>>(*keyedState_); });
+        if (d.ttl)
+            return create<TtlValueState<V>>(
+                d.name, [&] { return std::make_unique<TtlValueState<V>>(*keyedState_, ttl(d)); });
+        return create<HeapValueState<V>>(
+            d.name, [&] { return std::make_unique<HeapValueState<V>>(*keyedState_); });
     }
     template <class V>
     ListState<V>& getListState(const ListStateDescriptor<V>& d) {
-        if (d.ttl) return create<TtlListState<V>>(d.name, [&] { return std::make_unique<TtlListState<V>>(*keyedState_, ttl(d)); });
-        return create<HeapListState<V>>(d.name, [&] { return std::make_unique<HeapListState<V>>(*keyedState_); });
+        if (d.ttl)
+            return create<TtlListState<V>>(
+                d.name, [&] { return std::make_unique<TtlListState<V>>(*keyedState_, ttl(d)); });
+        return create<HeapListState<V>>(
+            d.name, [&] { return std::make_unique<HeapListState<V>>(*keyedState_); });
     }
     template <class K, class V>
     MapState<K, V>& getMapState(const MapStateDescriptor<K, V>& d) {
         if (d.ttl)
-            return create<TtlMapState<K, V>>(d.name, [&] { return std::make_unique<TtlMapState<K, V>>(*keyedState_, ttl(d)); });
-        return create<HeapMapState<K, V>>(d.name, [&] { return std::make_unique<HeapMapState<K, V>>(*keyedState_); });
+            return create<TtlMapState<K, V>>(
+                d.name, [&] { return std::make_unique<TtlMapState<K, V>>(*keyedState_, ttl(d)); });
+        return create<HeapMapState<K, V>>(
+            d.name, [&] { return std::make_unique<HeapMapState<K, V>>(*keyedState_); });
     }
     template <class V>
     ReducingState<V>& getReducingState(const ReducingStateDescriptor<V>& d) {
@@ -49,12 +58,14 @@ public:
             d.name, [&] { return std::make_unique<ValueBackedReducingState<V>>(store, d.reduce); });
     }
     template <class IN, class ACC, class OUT>
-    AggregatingState<IN, OUT>& getAggregatingState(const AggregatingStateDescriptor<IN, ACC, OUT>& d) {
+    AggregatingState<IN, OUT>& getAggregatingState(
+        const AggregatingStateDescriptor<IN, ACC, OUT>& d) {
         ValueStateDescriptor<ACC> storage("__aggregating:" + d.name);
         storage.ttl = d.ttl;
         auto& store = getState(storage);
-        return create<ValueBackedAggregatingState<IN, ACC, OUT>>(
-            d.name, [&] { return std::make_unique<ValueBackedAggregatingState<IN, ACC, OUT>>(store, d.aggregate); });
+        return create<ValueBackedAggregatingState<IN, ACC, OUT>>(d.name, [&] {
+            return std::make_unique<ValueBackedAggregatingState<IN, ACC, OUT>>(store, d.aggregate);
+        });
     }
 
 private:
@@ -64,7 +75,9 @@ private:
     }
     TtlPolicy ttl(const StateDescriptorBase& d) const {
         auto* time = processingTime_;
-        return TtlPolicy(*d.ttl, [time] { return time ? time->getCurrentProcessingTime() : currentTimeMillis(); });
+        return TtlPolicy(*d.ttl, [time] {
+            return time ? time->getCurrentProcessingTime() : currentTimeMillis();
+        });
     }
     KeyedStateBackend& backend(const std::string& name) {
         if (!keyedState_)

@@ -86,7 +86,6 @@ public:
     class Builder;
     static Builder newBuilder(Duration ttl);
 
-
     Duration ttl() const { return ttl_; }
     UpdateType updateType() const { return updateType_; }
     StateVisibility visibility() const { return visibility_; }
@@ -113,15 +112,20 @@ public:
         config_.visibility_ = v;
         return *this;
     }
-    Builder& neverReturnExpired() { return setStateVisibility(StateVisibility::NeverReturnExpired); }
-    Builder& returnExpiredIfNotCleanedUp() { return setStateVisibility(StateVisibility::ReturnExpiredIfNotCleanedUp); }
+    Builder& neverReturnExpired() {
+        return setStateVisibility(StateVisibility::NeverReturnExpired);
+    }
+    Builder& returnExpiredIfNotCleanedUp() {
+        return setStateVisibility(StateVisibility::ReturnExpiredIfNotCleanedUp);
+    }
     /// Expired entries are left out of full snapshots (applies once checkpoints exist).
     Builder& cleanupFullSnapshot() {
         config_.cleanupFullSnapshot_ = true;
         return *this;
     }
     StateTtlConfig build() const {
-        if (config_.ttl_.count() <= 0) throw InvalidProgramException("a state time-to-live must be positive");
+        if (config_.ttl_.count() <= 0)
+            throw InvalidProgramException("a state time-to-live must be positive");
         return config_;
     }
 
@@ -129,14 +133,17 @@ private:
     StateTtlConfig config_;
 };
 
-inline StateTtlConfig::Builder StateTtlConfig::newBuilder(Duration ttl) { return Builder(ttl); }
+inline StateTtlConfig::Builder StateTtlConfig::newBuilder(Duration ttl) {
+    return Builder(ttl);
+}
 
 /// Common part of state descriptors: the name and an optional time to live.
 struct StateDescriptorBase {
     std::string name;
     std::optional<StateTtlConfig> ttl;
     explicit StateDescriptorBase(std::string n) : name(std::move(n)) {
-        if (name.empty()) throw InvalidProgramException("a state descriptor needs a non-empty name");
+        if (name.empty())
+            throw InvalidProgramException("a state descriptor needs a non-empty name");
     }
     void enableTimeToLive(const StateTtlConfig& config) { ttl = config; }
 };
@@ -160,7 +167,8 @@ template <class V>
 struct ReducingStateDescriptor : StateDescriptorBase {
     std::function<V(const V&, const V&)> reduce;
     template <class F>
-    ReducingStateDescriptor(std::string name, F f) : StateDescriptorBase(std::move(name)), reduce(std::move(f)) {}
+    ReducingStateDescriptor(std::string name, F f)
+        : StateDescriptorBase(std::move(name)), reduce(std::move(f)) {}
 };
 
 template <class IN, class ACC, class OUT>

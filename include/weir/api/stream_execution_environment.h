@@ -100,9 +100,9 @@ public:
     /// Any source (`S` derives from Source<T>), with the strategy that gives its records
     /// timestamps and watermarks.
     template <class S>
-    DataStream<typename S::OutputType> fromSource(S source,
-                                                  WatermarkStrategy<typename S::OutputType> strategy,
-                                                  const std::string& name, bool nonParallel = false);
+    DataStream<typename S::OutputType> fromSource(
+        S source, WatermarkStrategy<typename S::OutputType> strategy, const std::string& name,
+        bool nonParallel = false);
     /// Any source, without watermarks (WatermarkStrategy::noWatermarks()).
     template <class S>
     DataStream<typename S::OutputType> fromSource(S source, const std::string& name,

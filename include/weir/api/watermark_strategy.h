@@ -43,12 +43,15 @@ class BoundedOutOfOrdernessWatermarks final : public WatermarkGenerator<T> {
 public:
     explicit BoundedOutOfOrdernessWatermarks(Duration outOfOrderness)
         : delay_(outOfOrderness.count()), maxTimestamp_(kMinWatermark + delay_ + 1) {
-        if (delay_ < 0) throw InvalidProgramException("maximum out-of-orderness must not be negative");
+        if (delay_ < 0)
+            throw InvalidProgramException("maximum out-of-orderness must not be negative");
     }
     void onEvent(const T&, int64_t timestamp, WatermarkOutput&) override {
         maxTimestamp_ = std::max(maxTimestamp_, timestamp);
     }
-    void onPeriodicEmit(WatermarkOutput& output) override { output.emitWatermark(maxTimestamp_ - delay_ - 1); }
+    void onPeriodicEmit(WatermarkOutput& output) override {
+        output.emitWatermark(maxTimestamp_ - delay_ - 1);
+    }
 
 private:
     int64_t delay_;
@@ -123,7 +126,9 @@ public:
         });
     }
     /// Timestamps ascend: the watermark is the maximum timestamp seen - 1.
-    static WatermarkStrategy forMonotonousTimestamps() { return forBoundedOutOfOrderness(Duration(0)); }
+    static WatermarkStrategy forMonotonousTimestamps() {
+        return forBoundedOutOfOrderness(Duration(0));
+    }
     /// Ingestion time: each record's timestamp is the time it entered the job.
     static WatermarkStrategy forIngestionTime() {
         return forMonotonousTimestamps().withTimestampAssigner(IngestionTimeAssigner<T>());
@@ -143,7 +148,8 @@ public:
         return copy;
     }
     WatermarkStrategy withIdleness(Duration timeout) const {
-        if (timeout.count() <= 0) throw InvalidProgramException("idleness timeout must be positive");
+        if (timeout.count() <= 0)
+            throw InvalidProgramException("idleness timeout must be positive");
         WatermarkStrategy copy = *this;
         copy.idleness_ = timeout;
         return copy;
@@ -153,7 +159,8 @@ public:
     std::unique_ptr<WatermarkGenerator<T>> createGenerator(std::function<int64_t()> clock) const {
         auto generator = factory_();
         if (idleness_.count() > 0)
-            return std::make_unique<WatermarksWithIdleness<T>>(std::move(generator), idleness_, std::move(clock));
+            return std::make_unique<WatermarksWithIdleness<T>>(std::move(generator), idleness_,
+                                                               std::move(clock));
         return generator;
     }
     /// The event's timestamp: the assigner's, else the timestamp the record came with.

@@ -26,8 +26,8 @@ namespace weir {
 template <class T, class K, class W>
 class WindowedStream {
 public:
-    WindowedStream(DataStream<T> input, std::function<K(const T&)> key, std::shared_ptr<const WindowAssigner<W>> assigner,
-                   bool nonParallel = false)
+    WindowedStream(DataStream<T> input, std::function<K(const T&)> key,
+                   std::shared_ptr<const WindowAssigner<W>> assigner, bool nonParallel = false)
         : input_(std::move(input)), nonParallel_(nonParallel) {
         spec_.key = std::move(key);
         spec_.assigner = std::move(assigner);
@@ -39,18 +39,21 @@ public:
     WindowedStream& trigger(X t) {
         spec_.trigger = makeTrigger<W>(std::move(t));
         if (spec_.assigner->isMerging() && !spec_.trigger->canMerge())
-            throw InvalidProgramException("the trigger cannot be used with merging (session) windows");
+            throw InvalidProgramException(
+                "the trigger cannot be used with merging (session) windows");
         return *this;
     }
     template <class E>
     WindowedStream& evictor(E e) {
-        if (spec_.assigner->isMerging()) throw InvalidProgramException("evictors are not supported with session windows");
+        if (spec_.assigner->isMerging())
+            throw InvalidProgramException("evictors are not supported with session windows");
         spec_.evictor = std::make_shared<E>(std::move(e));
         return *this;
     }
     /// Keeps windows (and re-fires them for late elements) for `lateness` after they fired.
     WindowedStream& allowedLateness(Duration lateness) {
-        if (lateness.count() < 0) throw InvalidProgramException("allowed lateness must not be negative");
+        if (lateness.count() < 0)
+            throw InvalidProgramException("allowed lateness must not be negative");
         if (!spec_.assigner->isEventTime() && lateness.count() > 0)
             throw InvalidProgramException("allowed lateness applies to event-time windows only");
         spec_.allowedLateness = lateness.count();
@@ -70,7 +73,8 @@ public:
     template <class F, class PWF>
     DataStream<typename PWF::OutputType> reduce(F f, PWF pwf) {
         using OUT = typename PWF::OutputType;
-        return incrementalReduce<OUT>(std::move(f), ProcessWindowFinisher<K, T, W, PWF>(std::move(pwf)), "Reduce");
+        return incrementalReduce<OUT>(
+            std::move(f), ProcessWindowFinisher<K, T, W, PWF>(std::move(pwf)), "Reduce");
     }
     template <class A>
     DataStream<typename A::OutputType> aggregate(A agg) {
@@ -80,8 +84,8 @@ public:
     template <class A, class PWF>
     DataStream<typename PWF::OutputType> aggregate(A agg, PWF pwf) {
         using R = typename A::OutputType;
-        return incrementalAggregate<typename PWF::OutputType>(std::move(agg),
-                                                              ProcessWindowFinisher<K, R, W, PWF>(std::move(pwf)));
+        return incrementalAggregate<typename PWF::OutputType>(
+            std::move(agg), ProcessWindowFinisher<K, R, W, PWF>(std::move(pwf)));
     }
     template <class PWF>
     DataStream<typename PWF::OutputType> process(PWF pwf) {
@@ -95,30 +99,45 @@ public:
     }
 
     template <class P>
-        requires std::is_member_object_pointer_v<P>
-    DataStream<T> sum(P field) { return reduce(fieldAgg(detail::AggregationKind::SUM, field)); }
+    requires std::is_member_object_pointer_v<P> DataStream<T> sum(P field) {
+        return reduce(fieldAgg(detail::AggregationKind::SUM, field));
+    }
     template <class P>
-        requires std::is_member_object_pointer_v<P>
-    DataStream<T> min(P field) { return reduce(fieldAgg(detail::AggregationKind::MIN, field)); }
+    requires std::is_member_object_pointer_v<P> DataStream<T> min(P field) {
+        return reduce(fieldAgg(detail::AggregationKind::MIN, field));
+    }
     template <class P>
-        requires std::is_member_object_pointer_v<P>
-    DataStream<T> max(P field) { return reduce(fieldAgg(detail::AggregationKind::MAX, field)); }
+    requires std::is_member_object_pointer_v<P> DataStream<T> max(P field) {
+        return reduce(fieldAgg(detail::AggregationKind::MAX, field));
+    }
     template <class P>
-        requires std::is_member_object_pointer_v<P>
-    DataStream<T> minBy(P field) { return reduce(fieldAgg(detail::AggregationKind::MIN_BY, field)); }
+    requires std::is_member_object_pointer_v<P> DataStream<T> minBy(P field) {
+        return reduce(fieldAgg(detail::AggregationKind::MIN_BY, field));
+    }
     template <class P>
-        requires std::is_member_object_pointer_v<P>
-    DataStream<T> maxBy(P field) { return reduce(fieldAgg(detail::AggregationKind::MAX_BY, field)); }
+    requires std::is_member_object_pointer_v<P> DataStream<T> maxBy(P field) {
+        return reduce(fieldAgg(detail::AggregationKind::MAX_BY, field));
+    }
     template <size_t N>
-    DataStream<T> sum() { return reduce(indexAgg<N>(detail::AggregationKind::SUM)); }
+    DataStream<T> sum() {
+        return reduce(indexAgg<N>(detail::AggregationKind::SUM));
+    }
     template <size_t N>
-    DataStream<T> min() { return reduce(indexAgg<N>(detail::AggregationKind::MIN)); }
+    DataStream<T> min() {
+        return reduce(indexAgg<N>(detail::AggregationKind::MIN));
+    }
     template <size_t N>
-    DataStream<T> max() { return reduce(indexAgg<N>(detail::AggregationKind::MAX)); }
+    DataStream<T> max() {
+        return reduce(indexAgg<N>(detail::AggregationKind::MAX));
+    }
     template <size_t N>
-    DataStream<T> minBy() { return reduce(indexAgg<N>(detail::AggregationKind::MIN_BY)); }
+    DataStream<T> minBy() {
+        return reduce(indexAgg<N>(detail::AggregationKind::MIN_BY));
+    }
     template <size_t N>
-    DataStream<T> maxBy() { return reduce(indexAgg<N>(detail::AggregationKind::MAX_BY)); }
+    DataStream<T> maxBy() {
+        return reduce(indexAgg<N>(detail::AggregationKind::MAX_BY));
+    }
 
 private:
     template <class P>
@@ -127,19 +146,25 @@ private:
     }
     template <size_t N>
     static auto indexAgg(detail::AggregationKind kind) {
-        if constexpr (std::is_arithmetic_v<T>) return detail::FieldAggregation<T, detail::WholeValue<T>>{kind, {}};
-        else return detail::FieldAggregation<T, detail::TupleField<T, N>>{kind, {}};
+        if constexpr (std::is_arithmetic_v<T>)
+            return detail::FieldAggregation<T, detail::WholeValue<T>>{kind, {}};
+        else
+            return detail::FieldAggregation<T, detail::TupleField<T, N>>{kind, {}};
     }
 
     template <class OUT, class F, class Next>
     DataStream<OUT> incrementalReduce(F f, Next next, const char* what) {
-        if (spec_.evictor) return buffered<OUT>(ReduceAll<K, T, W, F, Next>(std::move(f), std::move(next)), what);
+        if (spec_.evictor)
+            return buffered<OUT>(ReduceAll<K, T, W, F, Next>(std::move(f), std::move(next)), what);
         return make<OUT>(IncrementalReduce<K, T, W, F, Next>(std::move(f), std::move(next)), what);
     }
     template <class OUT, class A, class Next>
     DataStream<OUT> incrementalAggregate(A agg, Next next) {
-        if (spec_.evictor) return buffered<OUT>(AggregateAll<K, T, W, A, Next>(std::move(agg), std::move(next)), "Aggregate");
-        return make<OUT>(IncrementalAggregate<K, T, W, A, Next>(std::move(agg), std::move(next)), "Aggregate");
+        if (spec_.evictor)
+            return buffered<OUT>(AggregateAll<K, T, W, A, Next>(std::move(agg), std::move(next)),
+                                 "Aggregate");
+        return make<OUT>(IncrementalAggregate<K, T, W, A, Next>(std::move(agg), std::move(next)),
+                         "Aggregate");
     }
     template <class OUT, class Finisher>
     DataStream<OUT> buffered(Finisher finisher, const char* what) {
@@ -150,9 +175,10 @@ private:
         auto spec = spec_;
         std::string name = std::string("Window(") + spec_.assigner->toString() + ", " + what + ")";
         auto env = input_.environment();
-        auto t = env->add(TransformationKind::ONE_INPUT, name, {input_.transformation()}, typeInfo<OUT>(),
-                          [spec, policy] {
-                              return std::make_unique<WindowOperator<K, T, OUT, W, Policy>>(spec, policy);
+        auto t = env->add(TransformationKind::ONE_INPUT, name, {input_.transformation()},
+                          typeInfo<OUT>(), [spec, policy] {
+                              return std::make_unique<WindowOperator<K, T, OUT, W, Policy>>(spec,
+                                                                                            policy);
                           });
         t->keyed = true;
         t->nonParallel = nonParallel_;
@@ -169,8 +195,9 @@ template <class T, class W>
 class AllWindowedStream {
 public:
     AllWindowedStream(DataStream<T> input, std::shared_ptr<const WindowAssigner<W>> assigner)
-        : windowed_(input.keyBy([](const T&) { return uint8_t{0}; }), [](const T&) { return uint8_t{0}; },
-                    std::move(assigner), /*nonParallel=*/true) {}
+        : windowed_(
+              input.keyBy([](const T&) { return uint8_t{0}; }), [](const T&) { return uint8_t{0}; },
+              std::move(assigner), /*nonParallel=*/true) {}
 
     template <class X>
     AllWindowedStream& trigger(X t) {
@@ -191,23 +218,39 @@ public:
         return *this;
     }
     template <class F>
-    DataStream<T> reduce(F f) { return windowed_.reduce(std::move(f)); }
+    DataStream<T> reduce(F f) {
+        return windowed_.reduce(std::move(f));
+    }
     template <class A>
-    auto aggregate(A agg) { return windowed_.aggregate(std::move(agg)); }
+    auto aggregate(A agg) {
+        return windowed_.aggregate(std::move(agg));
+    }
     /// F derives from ProcessAllWindowFunction<T, OUT, W>.
     template <class F>
-    auto process(F f) { return windowed_.process(std::move(f)); }
+    auto process(F f) {
+        return windowed_.process(std::move(f));
+    }
     /// F derives from AllWindowFunction<T, OUT, W>.
     template <class F>
-    auto apply(F f) { return windowed_.apply(std::move(f)); }
+    auto apply(F f) {
+        return windowed_.apply(std::move(f));
+    }
     template <class P>
-    DataStream<T> sum(P field) { return windowed_.sum(field); }
+    DataStream<T> sum(P field) {
+        return windowed_.sum(field);
+    }
     template <size_t N>
-    DataStream<T> sum() { return windowed_.template sum<N>(); }
+    DataStream<T> sum() {
+        return windowed_.template sum<N>();
+    }
     template <class P>
-    DataStream<T> min(P field) { return windowed_.min(field); }
+    DataStream<T> min(P field) {
+        return windowed_.min(field);
+    }
     template <class P>
-    DataStream<T> max(P field) { return windowed_.max(field); }
+    DataStream<T> max(P field) {
+        return windowed_.max(field);
+    }
 
 private:
     WindowedStream<T, uint8_t, W> windowed_;
@@ -225,18 +268,26 @@ auto KeyedStream<T, K>::window(A assigner) {
 template <class T, class K>
 auto KeyedStream<T, K>::timeWindow(Duration size) {
     using W = WindowedStream<T, K, TimeWindow>;
-    if (this->env_->configuration.get(options::kTimeCharacteristic) == TimeCharacteristic::ProcessingTime)
-        return W(*this, key_, std::make_shared<const TumblingProcessingTimeWindows>(TumblingProcessingTimeWindows::of(size)));
-    return W(*this, key_, std::make_shared<const TumblingEventTimeWindows>(TumblingEventTimeWindows::of(size)));
+    if (this->env_->configuration.get(options::kTimeCharacteristic) ==
+        TimeCharacteristic::ProcessingTime)
+        return W(*this, key_,
+                 std::make_shared<const TumblingProcessingTimeWindows>(
+                     TumblingProcessingTimeWindows::of(size)));
+    return W(*this, key_,
+             std::make_shared<const TumblingEventTimeWindows>(TumblingEventTimeWindows::of(size)));
 }
 
 template <class T, class K>
 auto KeyedStream<T, K>::timeWindow(Duration size, Duration slide) {
     using W = WindowedStream<T, K, TimeWindow>;
-    if (this->env_->configuration.get(options::kTimeCharacteristic) == TimeCharacteristic::ProcessingTime)
+    if (this->env_->configuration.get(options::kTimeCharacteristic) ==
+        TimeCharacteristic::ProcessingTime)
         return W(*this, key_,
-                 std::make_shared<const SlidingProcessingTimeWindows>(SlidingProcessingTimeWindows::of(size, slide)));
-    return W(*this, key_, std::make_shared<const SlidingEventTimeWindows>(SlidingEventTimeWindows::of(size, slide)));
+                 std::make_shared<const SlidingProcessingTimeWindows>(
+                     SlidingProcessingTimeWindows::of(size, slide)));
+    return W(
+        *this, key_,
+        std::make_shared<const SlidingEventTimeWindows>(SlidingEventTimeWindows::of(size, slide)));
 }
 
 template <class T, class K>

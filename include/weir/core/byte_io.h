@@ -31,7 +31,7 @@ public:
         size_ += n;
     }
     template <class T>
-        requires std::is_trivially_copyable_v<T>
+    requires std::is_trivially_copyable_v<T>
     void writeFixed(T v) {
         ensure(sizeof(T));
         std::memcpy(data_.get() + size_, &v, sizeof(T));
@@ -71,7 +71,9 @@ public:
     size_t size() const { return size_; }
     void clear() { size_ = 0; }
     /// A copy of the bytes written so far.
-    std::vector<uint8_t> bytes() const { return std::vector<uint8_t>(data_.get(), data_.get() + size_); }
+    std::vector<uint8_t> bytes() const {
+        return std::vector<uint8_t>(data_.get(), data_.get() + size_);
+    }
     /// The bytes written so far; the writer is empty afterwards.
     std::vector<uint8_t> release() {
         std::vector<uint8_t> out = bytes();

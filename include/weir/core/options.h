@@ -61,7 +61,8 @@ inline const auto kAutoWatermarkInterval =
 inline const auto kTimeCharacteristic = option<TimeCharacteristic>(
     "pipeline.time-characteristic", TimeCharacteristic::EventTime,
     "EventTime (default), ProcessingTime or IngestionTime: the time of timeWindow(); with "
-    "IngestionTime, sources without a watermark strategy stamp records with the time they enter the job.");
+    "IngestionTime, sources without a watermark strategy stamp records with the time they enter "
+    "the job.");
 inline const auto kSegmentSize = option<MemorySize>(
     "taskmanager.memory.segment-size", MemorySize::ofKibiBytes(32), "Size of one network buffer.");
 inline const auto kBuffersPerChannel =

@@ -231,12 +231,14 @@ template <class... Ts>
 struct Serializer<std::variant<Ts...>> {
     static void serialize(const std::variant<Ts...>& v, ByteWriter& out) {
         out.writeByte(static_cast<uint8_t>(v.index()));
-        std::visit([&](const auto& x) { Serializer<std::decay_t<decltype(x)>>::serialize(x, out); }, v);
+        std::visit([&](const auto& x) { Serializer<std::decay_t<decltype(x)>>::serialize(x, out); },
+                   v);
     }
     static void deserialize(ByteReader& in, std::variant<Ts...>& v) {
         uint8_t index = in.readByte();
         if (index >= sizeof...(Ts))
-            throw SerializationException("corrupt input: variant alternative " + std::to_string(index) + " of " +
+            throw SerializationException("corrupt input: variant alternative " +
+                                         std::to_string(index) + " of " +
                                          std::to_string(sizeof...(Ts)));
         emplace<0>(in, v, index);
     }

@@ -52,7 +52,8 @@ inline size_t beginRecord(ByteWriter& out, int64_t timestamp) {
 inline void endRecord(ByteWriter& out, size_t lengthAt) {
     size_t size = out.size() - lengthAt - 4;
     if (size > kMaxRecordSize)
-        throw SerializationException("a record of " + std::to_string(size) + " bytes exceeds the limit of " +
+        throw SerializationException("a record of " + std::to_string(size) +
+                                     " bytes exceeds the limit of " +
                                      std::to_string(kMaxRecordSize) + " bytes");
     uint32_t length = static_cast<uint32_t>(size);
     std::memcpy(out.at(lengthAt), &length, 4);

@@ -106,7 +106,8 @@ inline void StreamOperator::processWatermark(int64_t watermark, int inputIndex) 
         }
         return;
     }
-    if (inputIdle_[inputIndex]) processWatermarkStatus(false, inputIndex);  // a watermark means active
+    if (inputIdle_[inputIndex])
+        processWatermarkStatus(false, inputIndex);  // a watermark means active
     inputWatermarks_[inputIndex] = std::max(inputWatermarks_[inputIndex], watermark);
     advanceCombinedWatermark();
 }
@@ -126,10 +127,14 @@ inline void StreamOperator::processWatermarkStatus(bool idle, int inputIndex) {
 inline void StreamOperator::advanceCombinedWatermark() {
     // The minimum over active inputs; when both are idle, the larger one (as the input valve does).
     int64_t combined;
-    if (inputIdle_[0] && inputIdle_[1]) combined = std::max(inputWatermarks_[0], inputWatermarks_[1]);
-    else if (inputIdle_[0]) combined = inputWatermarks_[1];
-    else if (inputIdle_[1]) combined = inputWatermarks_[0];
-    else combined = std::min(inputWatermarks_[0], inputWatermarks_[1]);
+    if (inputIdle_[0] && inputIdle_[1])
+        combined = std::max(inputWatermarks_[0], inputWatermarks_[1]);
+    else if (inputIdle_[0])
+        combined = inputWatermarks_[1];
+    else if (inputIdle_[1])
+        combined = inputWatermarks_[0];
+    else
+        combined = std::min(inputWatermarks_[0], inputWatermarks_[1]);
     if (combined > currentWatermark_) {
         currentWatermark_ = combined;
         onWatermark(combined);

@@ -20,8 +20,9 @@ size_t elementSize(const uint8_t* p, size_t available) {
             uint32_t length;
             std::memcpy(&length, p + 1, 4);
             if (length > kMaxRecordSize)
-                throw SerializationException("corrupt data buffer: record length " + std::to_string(length) +
-                                             " exceeds the limit of " + std::to_string(kMaxRecordSize) + " bytes");
+                throw SerializationException("corrupt data buffer: record length " +
+                                             std::to_string(length) + " exceeds the limit of " +
+                                             std::to_string(kMaxRecordSize) + " bytes");
             return static_cast<size_t>(kRecordHeaderSize) + length;  // no 32-bit wrap-around
         }
         case ElementTag::kWatermark:
@@ -119,7 +120,8 @@ void NetworkInputBase::onWatermarkStatus(int channel, bool idle) {
         idle_ = allIdle;
         operator_->processWatermarkStatus(allIdle, inputIndex_);
     }
-    if (idle && !allIdle) recomputeWatermark();  // an idle channel no longer holds the watermark back
+    if (idle && !allIdle)
+        recomputeWatermark();  // an idle channel no longer holds the watermark back
 }
 
 void NetworkInputBase::recomputeWatermark() {

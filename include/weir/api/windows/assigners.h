@@ -1,8 +1,8 @@
 #pragma once
 // Window assigners: which windows an element belongs to, and which trigger fires them by default.
 //
-//   TumblingEventTimeWindows::of(1min)            [start, start + size), aligned to the epoch + offset
-//   SlidingEventTimeWindows::of(1min, 30s)        size/slide windows per element
+//   TumblingEventTimeWindows::of(1min)            [start, start + size), aligned to the epoch +
+//   offset SlidingEventTimeWindows::of(1min, 30s)        size/slide windows per element
 //   EventTimeSessionWindows::withGap(10min)       [ts, ts + gap), merged when they touch or overlap
 //   ... the same in processing time, and GlobalWindows::create() (one window; count windows).
 
@@ -26,7 +26,8 @@ public:
     virtual ~WindowAssigner() = default;
     /// `element` points at the element (used by dynamic session gaps); `timestamp` is its event
     /// timestamp, `processingTime` the current wall-clock time.
-    virtual std::vector<W> assignWindows(const void* element, int64_t timestamp, int64_t processingTime) const = 0;
+    virtual std::vector<W> assignWindows(const void* element, int64_t timestamp,
+                                         int64_t processingTime) const = 0;
     virtual std::shared_ptr<Trigger<W>> defaultTrigger() const = 0;
     virtual bool isEventTime() const = 0;
     virtual std::string toString() const = 0;
@@ -34,7 +35,8 @@ public:
     virtual bool isMerging() const { return false; }
     /// Groups `windows` into merged windows: each result is the covering window and the windows
     /// it covers (only groups of two or more windows, or a covering window that differs).
-    virtual std::vector<std::pair<W, std::vector<W>>> mergeWindows(const std::vector<W>& windows) const {
+    virtual std::vector<std::pair<W, std::vector<W>>> mergeWindows(
+        const std::vector<W>& windows) const {
         return {};
     }
 };
@@ -47,7 +49,8 @@ inline void checkSizeAndOffset(int64_t size, int64_t offset, const char* what) {
 }
 
 /// Merges overlapping or touching time windows (sessions).
-inline std::vector<std::pair<TimeWindow, std::vector<TimeWindow>>> mergeTimeWindows(std::vector<TimeWindow> windows) {
+inline std::vector<std::pair<TimeWindow, std::vector<TimeWindow>>> mergeTimeWindows(
+    std::vector<TimeWindow> windows) {
     std::sort(windows.begin(), windows.end());
     std::vector<std::pair<TimeWindow, std::vector<TimeWindow>>> merged;
     for (const auto& w : windows) {
@@ -82,7 +85,9 @@ public:
         return std::make_shared<EventTimeTrigger>();
     }
     bool isEventTime() const override { return true; }
-    std::string toString() const override { return "TumblingEventTimeWindows(" + std::to_string(size_) + ")"; }
+    std::string toString() const override {
+        return "TumblingEventTimeWindows(" + std::to_string(size_) + ")";
+    }
 
 private:
     TumblingEventTimeWindows(int64_t size, int64_t offset) : size_(size), offset_(offset) {
@@ -93,13 +98,15 @@ private:
 
 class SlidingEventTimeWindows final : public WindowAssigner<TimeWindow> {
 public:
-    static SlidingEventTimeWindows of(Duration size, Duration slide, Duration offset = Duration(0)) {
+    static SlidingEventTimeWindows of(Duration size, Duration slide,
+                                      Duration offset = Duration(0)) {
         return SlidingEventTimeWindows(size.count(), slide.count(), offset.count());
     }
     std::vector<TimeWindow> assignWindows(const void*, int64_t ts, int64_t) const override {
         if (ts == kNoTimestamp)
             throw InvalidProgramException(
-                "an element has no event timestamp: use assignTimestampsAndWatermarks before event-time windows");
+                "an element has no event timestamp: use assignTimestampsAndWatermarks before "
+                "event-time windows");
         std::vector<TimeWindow> windows;
         int64_t lastStart = TimeWindow::getWindowStartWithOffset(ts, offset_, slide_);
         for (int64_t start = lastStart; start > ts - size_; start -= slide_)
@@ -111,13 +118,18 @@ public:
     }
     bool isEventTime() const override { return true; }
     std::string toString() const override {
-        return "SlidingEventTimeWindows(" + std::to_string(size_) + ", " + std::to_string(slide_) + ")";
+        return "SlidingEventTimeWindows(" + std::to_string(size_) + ", " + std::to_string(slide_) +
+               ")";
     }
 
 private:
-    SlidingEventTimeWindows(int64_t size, int64_t slide, int64_t offset) : size_(size), slide_(slide), offset_(offset) {
-        if (size <= 0 || slide <= 0) throw InvalidProgramException("SlidingEventTimeWindows needs a positive size and slide");
-        if (offset < 0 || offset >= slide) throw InvalidProgramException("SlidingEventTimeWindows needs 0 <= offset < slide");
+    SlidingEventTimeWindows(int64_t size, int64_t slide, int64_t offset)
+        : size_(size), slide_(slide), offset_(offset) {
+        if (size <= 0 || slide <= 0)
+            throw InvalidProgramException(
+                "SlidingEventTimeWindows needs a positive size and slide");
+        if (offset < 0 || offset >= slide)
+            throw InvalidProgramException("SlidingEventTimeWindows needs 0 <= offset < slide");
     }
     int64_t size_, slide_, offset_;
 };
@@ -135,7 +147,9 @@ public:
         return std::make_shared<ProcessingTimeTrigger>();
     }
     bool isEventTime() const override { return false; }
-    std::string toString() const override { return "TumblingProcessingTimeWindows(" + std::to_string(size_) + ")"; }
+    std::string toString() const override {
+        return "TumblingProcessingTimeWindows(" + std::to_string(size_) + ")";
+    }
 
 private:
     TumblingProcessingTimeWindows(int64_t size, int64_t offset) : size_(size), offset_(offset) {
@@ -146,13 +160,15 @@ private:
 
 class SlidingProcessingTimeWindows final : public WindowAssigner<TimeWindow> {
 public:
-    static SlidingProcessingTimeWindows of(Duration size, Duration slide, Duration offset = Duration(0)) {
+    static SlidingProcessingTimeWindows of(Duration size, Duration slide,
+                                           Duration offset = Duration(0)) {
         return SlidingProcessingTimeWindows(size.count(), slide.count(), offset.count());
     }
     std::vector<TimeWindow> assignWindows(const void*, int64_t, int64_t now) const override {
         std::vector<TimeWindow> windows;
         int64_t lastStart = TimeWindow::getWindowStartWithOffset(now, offset_, slide_);
-        for (int64_t start = lastStart; start > now - size_; start -= slide_) windows.emplace_back(start, start + size_);
+        for (int64_t start = lastStart; start > now - size_; start -= slide_)
+            windows.emplace_back(start, start + size_);
         return windows;
     }
     std::shared_ptr<Trigger<TimeWindow>> defaultTrigger() const override {
@@ -162,9 +178,11 @@ public:
     std::string toString() const override { return "SlidingProcessingTimeWindows"; }
 
 private:
-    SlidingProcessingTimeWindows(int64_t size, int64_t slide, int64_t offset) : size_(size), slide_(slide), offset_(offset) {
+    SlidingProcessingTimeWindows(int64_t size, int64_t slide, int64_t offset)
+        : size_(size), slide_(slide), offset_(offset) {
         if (size <= 0 || slide <= 0)
-            throw InvalidProgramException("SlidingProcessingTimeWindows needs a positive size and slide");
+            throw InvalidProgramException(
+                "SlidingProcessingTimeWindows needs a positive size and slide");
         if (offset < 0 || offset >= slide)
             throw InvalidProgramException("SlidingProcessingTimeWindows needs 0 <= offset < slide");
     }
@@ -178,15 +196,23 @@ struct AnyElement {};
 template <class T>
 class SessionWindowsOf final : public WindowAssigner<TimeWindow> {
 public:
-    SessionWindowsOf(std::function<int64_t(const T&)> gap, bool eventTime) : gap_(std::move(gap)), eventTime_(eventTime) {}
-    std::vector<TimeWindow> assignWindows(const void* element, int64_t ts, int64_t now) const override {
+    SessionWindowsOf(std::function<int64_t(const T&)> gap, bool eventTime)
+        : gap_(std::move(gap)), eventTime_(eventTime) {}
+    std::vector<TimeWindow> assignWindows(const void* element, int64_t ts,
+                                          int64_t now) const override {
         int64_t start = eventTime_ ? ts : now;
         if (eventTime_ && ts == kNoTimestamp)
-            throw InvalidProgramException("an element has no event timestamp: use assignTimestampsAndWatermarks before event-time session windows");
+            throw InvalidProgramException(
+                "an element has no event timestamp: use assignTimestampsAndWatermarks before "
+                "event-time session windows");
         int64_t gap;
-        if constexpr (std::is_same_v<T, AnyElement>) gap = gap_(T{});
-        else gap = gap_(*static_cast<const T*>(element));
-        if (gap <= 0) throw InvalidProgramException("a session window gap must be positive, got " + std::to_string(gap));
+        if constexpr (std::is_same_v<T, AnyElement>)
+            gap = gap_(T{});
+        else
+            gap = gap_(*static_cast<const T*>(element));
+        if (gap <= 0)
+            throw InvalidProgramException("a session window gap must be positive, got " +
+                                          std::to_string(gap));
         return {TimeWindow(start, start + gap)};
     }
     std::shared_ptr<Trigger<TimeWindow>> defaultTrigger() const override {
@@ -199,7 +225,9 @@ public:
         const std::vector<TimeWindow>& windows) const override {
         return detail::mergeTimeWindows(windows);
     }
-    std::string toString() const override { return eventTime_ ? "EventTimeSessionWindows" : "ProcessingTimeSessionWindows"; }
+    std::string toString() const override {
+        return eventTime_ ? "EventTimeSessionWindows" : "ProcessingTimeSessionWindows";
+    }
 
 private:
     std::function<int64_t(const T&)> gap_;
@@ -208,14 +236,16 @@ private:
 
 struct EventTimeSessionWindows {
     static SessionWindowsOf<AnyElement> withGap(Duration gap) {
-        if (gap.count() <= 0) throw InvalidProgramException("EventTimeSessionWindows needs a positive gap");
+        if (gap.count() <= 0)
+            throw InvalidProgramException("EventTimeSessionWindows needs a positive gap");
         int64_t g = gap.count();
         return SessionWindowsOf<AnyElement>([g](const AnyElement&) { return g; }, true);
     }
     /// `extractor(element)` gives the gap (a Duration or milliseconds) for each element.
     template <class T, class F>
     static SessionWindowsOf<T> withDynamicGap(F extractor) {
-        return SessionWindowsOf<T>([extractor](const T& e) { return toMillis(extractor(e)); }, true);
+        return SessionWindowsOf<T>([extractor](const T& e) { return toMillis(extractor(e)); },
+                                   true);
     }
 
 private:
@@ -225,20 +255,24 @@ private:
 
 struct ProcessingTimeSessionWindows {
     static SessionWindowsOf<AnyElement> withGap(Duration gap) {
-        if (gap.count() <= 0) throw InvalidProgramException("ProcessingTimeSessionWindows needs a positive gap");
+        if (gap.count() <= 0)
+            throw InvalidProgramException("ProcessingTimeSessionWindows needs a positive gap");
         int64_t g = gap.count();
         return SessionWindowsOf<AnyElement>([g](const AnyElement&) { return g; }, false);
     }
     template <class T, class F>
     static SessionWindowsOf<T> withDynamicGap(F extractor) {
-        return SessionWindowsOf<T>([extractor](const T& e) { return Duration(extractor(e)).count(); }, false);
+        return SessionWindowsOf<T>(
+            [extractor](const T& e) { return Duration(extractor(e)).count(); }, false);
     }
 };
 
 class GlobalWindows final : public WindowAssigner<GlobalWindow> {
 public:
     static GlobalWindows create() { return {}; }
-    std::vector<GlobalWindow> assignWindows(const void*, int64_t, int64_t) const override { return {GlobalWindow()}; }
+    std::vector<GlobalWindow> assignWindows(const void*, int64_t, int64_t) const override {
+        return {GlobalWindow()};
+    }
     std::shared_ptr<Trigger<GlobalWindow>> defaultTrigger() const override {
         return std::make_shared<NeverTrigger<GlobalWindow>>();
     }

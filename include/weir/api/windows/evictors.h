@@ -20,7 +20,9 @@ public:
     int64_t timestamp(size_t i) const { return timestamps_[i]; }
     bool isEvicted(size_t i) const { return evicted_[i]; }
     void evict(size_t i) { evicted_[i] = true; }
-    size_t remaining() const { return static_cast<size_t>(std::count(evicted_.begin(), evicted_.end(), false)); }
+    size_t remaining() const {
+        return static_cast<size_t>(std::count(evicted_.begin(), evicted_.end(), false));
+    }
 
 private:
     const std::vector<int64_t>& timestamps_;
@@ -37,7 +39,9 @@ public:
 /// Keeps at most `count` elements: the most recent ones.
 class CountEvictor final : public Evictor {
 public:
-    static CountEvictor of(int64_t count, bool doEvictAfter = false) { return CountEvictor(count, doEvictAfter); }
+    static CountEvictor of(int64_t count, bool doEvictAfter = false) {
+        return CountEvictor(count, doEvictAfter);
+    }
     void evictBefore(EvictionView& e) override {
         if (!after_) evict(e);
     }
@@ -64,7 +68,9 @@ private:
 /// Keeps the elements whose timestamp is within `size` of the newest element's.
 class TimeEvictor final : public Evictor {
 public:
-    static TimeEvictor of(Duration size, bool doEvictAfter = false) { return TimeEvictor(size, doEvictAfter); }
+    static TimeEvictor of(Duration size, bool doEvictAfter = false) {
+        return TimeEvictor(size, doEvictAfter);
+    }
     void evictBefore(EvictionView& e) override {
         if (!after_) evict(e);
     }
@@ -85,7 +91,8 @@ private:
         if (!any) return;
         int64_t cutoff = newest - size_;
         for (size_t i = 0; i < e.size(); ++i)
-            if (!e.isEvicted(i) && e.timestamp(i) != kNoTimestamp && e.timestamp(i) <= cutoff) e.evict(i);
+            if (!e.isEvicted(i) && e.timestamp(i) != kNoTimestamp && e.timestamp(i) <= cutoff)
+                e.evict(i);
     }
     int64_t size_;
     bool after_;

@@ -20,8 +20,12 @@ namespace weir {
 
 enum class TriggerResult { CONTINUE, FIRE, PURGE, FIRE_AND_PURGE };
 
-inline bool isFire(TriggerResult r) { return r == TriggerResult::FIRE || r == TriggerResult::FIRE_AND_PURGE; }
-inline bool isPurge(TriggerResult r) { return r == TriggerResult::PURGE || r == TriggerResult::FIRE_AND_PURGE; }
+inline bool isFire(TriggerResult r) {
+    return r == TriggerResult::FIRE || r == TriggerResult::FIRE_AND_PURGE;
+}
+inline bool isPurge(TriggerResult r) {
+    return r == TriggerResult::PURGE || r == TriggerResult::FIRE_AND_PURGE;
+}
 
 /// What a trigger may do for the window it is called for (the current key's).
 class TriggerContext {
@@ -38,7 +42,9 @@ public:
     /// While merging windows: the windows being merged into the current one.
     virtual size_t mergedWindowCount() { return 0; }
     /// While merging windows: the value of `name` in merged window i.
-    virtual std::optional<int64_t> mergedLongState(const std::string& name, size_t i) { return std::nullopt; }
+    virtual std::optional<int64_t> mergedLongState(const std::string& name, size_t i) {
+        return std::nullopt;
+    }
 };
 
 template <class W>
@@ -62,7 +68,8 @@ class EventTimeTrigger final : public Trigger<TimeWindow> {
 public:
     static EventTimeTrigger create() { return {}; }
     TriggerResult onElement(int64_t, const TimeWindow& w, TriggerContext& ctx) override {
-        if (w.maxTimestamp() <= ctx.getCurrentWatermark()) return TriggerResult::FIRE;  // late, within lateness
+        if (w.maxTimestamp() <= ctx.getCurrentWatermark())
+            return TriggerResult::FIRE;  // late, within lateness
         ctx.registerEventTimeTimer(w.maxTimestamp());
         return TriggerResult::CONTINUE;
     }
@@ -72,10 +79,13 @@ public:
     TriggerResult onProcessingTime(int64_t, const TimeWindow&, TriggerContext&) override {
         return TriggerResult::CONTINUE;
     }
-    void clear(const TimeWindow& w, TriggerContext& ctx) override { ctx.deleteEventTimeTimer(w.maxTimestamp()); }
+    void clear(const TimeWindow& w, TriggerContext& ctx) override {
+        ctx.deleteEventTimeTimer(w.maxTimestamp());
+    }
     bool canMerge() const override { return true; }
     void onMerge(const TimeWindow& w, TriggerContext& ctx) override {
-        if (w.maxTimestamp() > ctx.getCurrentWatermark()) ctx.registerEventTimeTimer(w.maxTimestamp());
+        if (w.maxTimestamp() > ctx.getCurrentWatermark())
+            ctx.registerEventTimeTimer(w.maxTimestamp());
     }
 };
 
@@ -87,14 +97,19 @@ public:
         ctx.registerProcessingTimeTimer(w.maxTimestamp());
         return TriggerResult::CONTINUE;
     }
-    TriggerResult onEventTime(int64_t, const TimeWindow&, TriggerContext&) override { return TriggerResult::CONTINUE; }
-    TriggerResult onProcessingTime(int64_t, const TimeWindow&, TriggerContext&) override { return TriggerResult::FIRE; }
+    TriggerResult onEventTime(int64_t, const TimeWindow&, TriggerContext&) override {
+        return TriggerResult::CONTINUE;
+    }
+    TriggerResult onProcessingTime(int64_t, const TimeWindow&, TriggerContext&) override {
+        return TriggerResult::FIRE;
+    }
     void clear(const TimeWindow& w, TriggerContext& ctx) override {
         ctx.deleteProcessingTimeTimer(w.maxTimestamp());
     }
     bool canMerge() const override { return true; }
     void onMerge(const TimeWindow& w, TriggerContext& ctx) override {
-        if (w.maxTimestamp() > ctx.getCurrentProcessingTime()) ctx.registerProcessingTimeTimer(w.maxTimestamp());
+        if (w.maxTimestamp() > ctx.getCurrentProcessingTime())
+            ctx.registerProcessingTimeTimer(w.maxTimestamp());
     }
 };
 
@@ -115,13 +130,18 @@ public:
         state.update(n);
         return TriggerResult::CONTINUE;
     }
-    TriggerResult onEventTime(int64_t, const W&, TriggerContext&) override { return TriggerResult::CONTINUE; }
-    TriggerResult onProcessingTime(int64_t, const W&, TriggerContext&) override { return TriggerResult::CONTINUE; }
+    TriggerResult onEventTime(int64_t, const W&, TriggerContext&) override {
+        return TriggerResult::CONTINUE;
+    }
+    TriggerResult onProcessingTime(int64_t, const W&, TriggerContext&) override {
+        return TriggerResult::CONTINUE;
+    }
     void clear(const W&, TriggerContext& ctx) override { ctx.getLongState(kState).clear(); }
     bool canMerge() const override { return true; }
     void onMerge(const W&, TriggerContext& ctx) override {
         int64_t sum = 0;
-        for (size_t i = 0; i < ctx.mergedWindowCount(); ++i) sum += ctx.mergedLongState(kState, i).value_or(0);
+        for (size_t i = 0; i < ctx.mergedWindowCount(); ++i)
+            sum += ctx.mergedLongState(kState, i).value_or(0);
         if (sum > 0) ctx.getLongState(kState).update(sum);
     }
 
@@ -149,7 +169,9 @@ public:
     void onMerge(const W& w, TriggerContext& ctx) override { inner_->onMerge(w, ctx); }
 
 private:
-    static TriggerResult purge(TriggerResult r) { return isFire(r) ? TriggerResult::FIRE_AND_PURGE : r; }
+    static TriggerResult purge(TriggerResult r) {
+        return isFire(r) ? TriggerResult::FIRE_AND_PURGE : r;
+    }
     std::shared_ptr<Trigger<W>> inner_;
 };
 
@@ -157,7 +179,8 @@ private:
 class ContinuousEventTimeTriggerOf final : public Trigger<TimeWindow> {
 public:
     explicit ContinuousEventTimeTriggerOf(Duration interval) : interval_(interval.count()) {
-        if (interval_ <= 0) throw InvalidProgramException("ContinuousEventTimeTrigger needs a positive interval");
+        if (interval_ <= 0)
+            throw InvalidProgramException("ContinuousEventTimeTrigger needs a positive interval");
     }
     TriggerResult onElement(int64_t ts, const TimeWindow& w, TriggerContext& ctx) override {
         if (w.maxTimestamp() <= ctx.getCurrentWatermark()) return TriggerResult::FIRE;
@@ -192,9 +215,11 @@ public:
     void onMerge(const TimeWindow& w, TriggerContext& ctx) override {
         std::optional<int64_t> earliest;
         for (size_t i = 0; i < ctx.mergedWindowCount(); ++i)
-            if (auto t = ctx.mergedLongState(kState, i)) earliest = earliest ? std::min(*earliest, *t) : *t;
+            if (auto t = ctx.mergedLongState(kState, i))
+                earliest = earliest ? std::min(*earliest, *t) : *t;
         if (earliest) registerNext(*earliest, w, ctx);
-        if (w.maxTimestamp() > ctx.getCurrentWatermark()) ctx.registerEventTimeTimer(w.maxTimestamp());
+        if (w.maxTimestamp() > ctx.getCurrentWatermark())
+            ctx.registerEventTimeTimer(w.maxTimestamp());
     }
 
 private:
@@ -211,9 +236,15 @@ private:
 template <class W>
 class NeverTrigger final : public Trigger<W> {
 public:
-    TriggerResult onElement(int64_t, const W&, TriggerContext&) override { return TriggerResult::CONTINUE; }
-    TriggerResult onEventTime(int64_t, const W&, TriggerContext&) override { return TriggerResult::CONTINUE; }
-    TriggerResult onProcessingTime(int64_t, const W&, TriggerContext&) override { return TriggerResult::CONTINUE; }
+    TriggerResult onElement(int64_t, const W&, TriggerContext&) override {
+        return TriggerResult::CONTINUE;
+    }
+    TriggerResult onEventTime(int64_t, const W&, TriggerContext&) override {
+        return TriggerResult::CONTINUE;
+    }
+    TriggerResult onProcessingTime(int64_t, const W&, TriggerContext&) override {
+        return TriggerResult::CONTINUE;
+    }
     void clear(const W&, TriggerContext&) override {}
     bool canMerge() const override { return true; }
     void onMerge(const W&, TriggerContext&) override {}
@@ -258,7 +289,9 @@ struct PurgingTrigger {
 };
 
 struct ContinuousEventTimeTrigger {
-    static ContinuousEventTimeTriggerOf of(Duration interval) { return ContinuousEventTimeTriggerOf(interval); }
+    static ContinuousEventTimeTriggerOf of(Duration interval) {
+        return ContinuousEventTimeTriggerOf(interval);
+    }
 };
 
 namespace detail {

@@ -25,7 +25,8 @@ namespace weir {
 /// back, so it can be used while the operator works on another window.
 class KeyedStateStore {
 public:
-    KeyedStateStore(KeyedStateBackend* backend, bool perWindow) : backend_(backend), perWindow_(perWindow) {}
+    KeyedStateStore(KeyedStateBackend* backend, bool perWindow)
+        : backend_(backend), perWindow_(perWindow) {}
     /// The window namespace (serialized) that per-window stores use now.
     void setWindowNamespace(std::string_view nsBytes) { ns_.assign(nsBytes); }
 
@@ -41,7 +42,9 @@ public:
     }
 
 private:
-    std::string scopedName(const std::string& name) const { return (perWindow_ ? "window:" : "global:") + name; }
+    std::string scopedName(const std::string& name) const {
+        return (perWindow_ ? "window:" : "global:") + name;
+    }
 
     /// Runs f with the backend's namespace set to this store's.
     template <class F>
@@ -59,9 +62,15 @@ private:
     template <class V>
     struct Scoped final : ValueState<V>, KeyedStateBase {
         Scoped(HeapValueState<V>& inner, KeyedStateStore& store) : inner(inner), store(store) {}
-        std::optional<V> value() const override { return store.scoped([&] { return inner.value(); }); }
-        void update(const V& v) override { store.scoped([&] { inner.update(v); }); }
-        void clear() override { store.scoped([&] { inner.clear(); }); }
+        std::optional<V> value() const override {
+            return store.scoped([&] { return inner.value(); });
+        }
+        void update(const V& v) override {
+            store.scoped([&] { inner.update(v); });
+        }
+        void clear() override {
+            store.scoped([&] { inner.clear(); });
+        }
         HeapValueState<V>& inner;
         KeyedStateStore& store;
     };
@@ -102,7 +111,8 @@ public:
     using KeyType = K;
     using WindowType = W;
     using Context = WindowContext<W>;
-    virtual void process(const K& key, Context& context, const std::vector<IN>& elements, Collector<OUT>& out) = 0;
+    virtual void process(const K& key, Context& context, const std::vector<IN>& elements,
+                         Collector<OUT>& out) = 0;
     /// The window is being purged: clear what you kept in windowState().
     virtual void clear(Context& context) {}
 };
@@ -113,7 +123,8 @@ class WindowFunction : public RichFunction {
 public:
     using InputType = IN;
     using OutputType = OUT;
-    virtual void apply(const K& key, const W& window, const std::vector<IN>& elements, Collector<OUT>& out) = 0;
+    virtual void apply(const K& key, const W& window, const std::vector<IN>& elements,
+                       Collector<OUT>& out) = 0;
 };
 
 /// ProcessWindowFunction for windowAll (no key).
@@ -124,7 +135,8 @@ public:
     using OutputType = OUT;
     using WindowType = W;
     using Context = WindowContext<W>;
-    virtual void process(Context& context, const std::vector<IN>& elements, Collector<OUT>& out) = 0;
+    virtual void process(Context& context, const std::vector<IN>& elements,
+                         Collector<OUT>& out) = 0;
     virtual void clear(Context& context) {}
 };
 

@@ -22,7 +22,8 @@ class BroadcastProcessOperator final : public TwoInputOperator<IN1, IN2, OUT> {
     using Key = std::conditional_t<kKeyed, K, uint8_t>;
 
 public:
-    BroadcastProcessOperator(std::function<Key(const IN1&)> key, F f) : key_(std::move(key)), udf_(std::move(f)) {}
+    BroadcastProcessOperator(std::function<Key(const IN1&)> key, F f)
+        : key_(std::move(key)), udf_(std::move(f)) {}
 
     void open() override {
         collector_.setOutput(this->output_);
@@ -34,7 +35,9 @@ public:
             timers_.emplace(
                 *backend, this->setup_.processingTimeService,
                 [this](int64_t ts, const VoidNamespace&) { onTimer(ts, TimeDomain::EVENT_TIME); },
-                [this](int64_t ts, const VoidNamespace&) { onTimer(ts, TimeDomain::PROCESSING_TIME); });
+                [this](int64_t ts, const VoidNamespace&) {
+                    onTimer(ts, TimeDomain::PROCESSING_TIME);
+                });
         }
         udf_.openFunction(this->setup_);
     }
@@ -68,7 +71,8 @@ private:
     void onTimer(int64_t timestamp, TimeDomain domain) {
         if constexpr (kKeyed) {
             auto key = this->setup_.keyedStateBackend->currentKeyBytes();
-            currentKey_ = deserializeFromBytes<K>(reinterpret_cast<const uint8_t*>(key.data()), key.size());
+            currentKey_ =
+                deserializeFromBytes<K>(reinterpret_cast<const uint8_t*>(key.data()), key.size());
             bool eventTime = domain == TimeDomain::EVENT_TIME;
             prepare(eventTime ? timestamp : kNoTimestamp);
             readOnly_.domain = domain;
@@ -94,8 +98,10 @@ private:
         OperatorStateStore& broadcastStore() override { return op->udf_.operatorState(); }
     };
 
-    struct KeyedReadOnlyBase : KeyedBroadcastProcessFunction<Key, IN1, IN2, OUT>::OnTimerContext, TimerService {};
-    struct ReadOnly final : Common<std::conditional_t<kKeyed, KeyedReadOnlyBase, ReadOnlyBroadcastContext>> {
+    struct KeyedReadOnlyBase : KeyedBroadcastProcessFunction<Key, IN1, IN2, OUT>::OnTimerContext,
+                               TimerService {};
+    struct ReadOnly final
+        : Common<std::conditional_t<kKeyed, KeyedReadOnlyBase, ReadOnlyBroadcastContext>> {
         TimeDomain domain = TimeDomain::EVENT_TIME;
         const Key& getCurrentKey() const { return this->op->currentKey_; }
         TimerService& timerService() { return *this; }
@@ -103,22 +109,29 @@ private:
         int64_t currentProcessingTime() const override { return this->op->processingTime(); }
         int64_t currentWatermark() const override { return this->op->watermark_; }
         void registerEventTimeTimer(int64_t t) { this->op->timers_->registerEventTimeTimer({}, t); }
-        void registerProcessingTimeTimer(int64_t t) { this->op->timers_->registerProcessingTimeTimer({}, t); }
+        void registerProcessingTimeTimer(int64_t t) {
+            this->op->timers_->registerProcessingTimeTimer({}, t);
+        }
         void deleteEventTimeTimer(int64_t t) { this->op->timers_->deleteEventTimeTimer({}, t); }
-        void deleteProcessingTimeTimer(int64_t t) { this->op->timers_->deleteProcessingTimeTimer({}, t); }
+        void deleteProcessingTimeTimer(int64_t t) {
+            this->op->timers_->deleteProcessingTimeTimer({}, t);
+        }
     };
 
     struct KeyedBroadcastBase : KeyedBroadcastProcessFunction<Key, IN1, IN2, OUT>::Context {};
-    struct Broadcast final : Common<std::conditional_t<kKeyed, KeyedBroadcastBase, BroadcastContext>> {
+    struct Broadcast final
+        : Common<std::conditional_t<kKeyed, KeyedBroadcastBase, BroadcastContext>> {
         void forEachKey(const std::string& stateName, const std::function<void(const void*)>& fn) {
             if constexpr (kKeyed) {
                 auto* backend = this->op->setup_.keyedStateBackend;
                 // Collect the keys first: fn may change the state it iterates.
                 std::vector<std::pair<std::string, int32_t>> keys;
-                backend->forEachStateOf(stateName, [&](std::string_view k, int32_t kg) { keys.emplace_back(k, kg); });
+                backend->forEachStateOf(
+                    stateName, [&](std::string_view k, int32_t kg) { keys.emplace_back(k, kg); });
                 for (const auto& [bytes, kg] : keys) {
                     backend->setCurrentKeyBytes(bytes, kg);
-                    K key = deserializeFromBytes<K>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+                    K key = deserializeFromBytes<K>(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                                    bytes.size());
                     fn(&key);
                 }
             }

@@ -20,19 +20,28 @@ namespace weir {
 template <class K, class IN1, class IN2, class OUT, class F>
 class IntervalJoinOperator final : public TwoInputOperator<IN1, IN2, OUT> {
 public:
-    IntervalJoinOperator(std::function<K(const IN1&)> key1, std::function<K(const IN2&)> key2, int64_t lower,
-                         int64_t upper, F f)
-        : key1_(std::move(key1)), key2_(std::move(key2)), lower_(lower), upper_(upper), udf_(std::move(f)) {}
+    IntervalJoinOperator(std::function<K(const IN1&)> key1, std::function<K(const IN2&)> key2,
+                         int64_t lower, int64_t upper, F f)
+        : key1_(std::move(key1)),
+          key2_(std::move(key2)),
+          lower_(lower),
+          upper_(upper),
+          udf_(std::move(f)) {}
 
     void open() override {
         backend_ = this->setup_.keyedStateBackend;
         WEIR_CHECK(backend_ != nullptr) << "interval join without keyed state backend";
-        left_ = &backend_->template getOrCreateState<HeapValueState<std::map<int64_t, std::vector<IN1>>>>(
-            "left-buffer", [&] { return std::make_unique<HeapValueState<std::map<int64_t, std::vector<IN1>>>>(*backend_); });
-        right_ = &backend_->template getOrCreateState<HeapValueState<std::map<int64_t, std::vector<IN2>>>>(
-            "right-buffer", [&] { return std::make_unique<HeapValueState<std::map<int64_t, std::vector<IN2>>>>(*backend_); });
+        left_ = &backend_->template getOrCreateState<
+            HeapValueState<std::map<int64_t, std::vector<IN1>>>>("left-buffer", [&] {
+            return std::make_unique<HeapValueState<std::map<int64_t, std::vector<IN1>>>>(*backend_);
+        });
+        right_ = &backend_->template getOrCreateState<
+            HeapValueState<std::map<int64_t, std::vector<IN2>>>>("right-buffer", [&] {
+            return std::make_unique<HeapValueState<std::map<int64_t, std::vector<IN2>>>>(*backend_);
+        });
         timers_.emplace(
-            *backend_, this->setup_.processingTimeService, [this](int64_t t, const int32_t& side) { cleanup(t, side); },
+            *backend_, this->setup_.processingTimeService,
+            [this](int64_t t, const int32_t& side) { cleanup(t, side); },
             [](int64_t, const int32_t&) {});
         collector_.setOutput(this->output_);
         context_.op = this;
@@ -45,7 +54,8 @@ public:
         if (late(ts)) return;
         left_->getOrCreate()[ts].push_back(value);
         if (auto* other = right_->mutableValue())
-            for (auto it = other->lower_bound(ts + lower_); it != other->end() && it->first <= ts + upper_; ++it)
+            for (auto it = other->lower_bound(ts + lower_);
+                 it != other->end() && it->first <= ts + upper_; ++it)
                 for (const auto& r : it->second) emit(value, ts, r, it->first);
         timers_->registerEventTimeTimer(kLeft, upper_ > 0 ? ts + upper_ : ts);
     }
@@ -54,7 +64,8 @@ public:
         if (late(ts)) return;
         right_->getOrCreate()[ts].push_back(value);
         if (auto* other = left_->mutableValue())
-            for (auto it = other->lower_bound(ts - upper_); it != other->end() && it->first <= ts - lower_; ++it)
+            for (auto it = other->lower_bound(ts - upper_);
+                 it != other->end() && it->first <= ts - lower_; ++it)
                 for (const auto& l : it->second) emit(l, it->first, value, ts);
         timers_->registerEventTimeTimer(kRight, lower_ <= 0 ? ts - lower_ : ts);
     }
@@ -71,7 +82,8 @@ private:
 
     bool late(int64_t ts) const {
         if (ts == kNoTimestamp)
-            throw InvalidProgramException("interval join needs event timestamps: assign timestamps before it");
+            throw InvalidProgramException(
+                "interval join needs event timestamps: assign timestamps before it");
         int64_t wm = timers_->currentWatermark();
         return wm != kMinWatermark && ts < wm;
     }

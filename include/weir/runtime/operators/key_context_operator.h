@@ -23,7 +23,8 @@ public:
 
     void setup(const OperatorSetup& s, ElementOutput* output) override {
         StreamOperator::setup(s, output);
-        WEIR_CHECK(s.keyedStateBackend != nullptr) << "keyed operator " << s.operatorName << " without state backend";
+        WEIR_CHECK(s.keyedStateBackend != nullptr)
+            << "keyed operator " << s.operatorName << " without state backend";
         inner_->setup(s, output);
     }
     void initializeState() override { inner_->initializeState(); }

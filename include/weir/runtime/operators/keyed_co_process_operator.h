@@ -14,7 +14,8 @@ namespace weir {
 template <class K, class IN1, class IN2, class OUT, class F>
 class KeyedCoProcessOperator final : public TwoInputOperator<IN1, IN2, OUT> {
 public:
-    KeyedCoProcessOperator(std::function<K(const IN1&)> key1, std::function<K(const IN2&)> key2, F f)
+    KeyedCoProcessOperator(std::function<K(const IN1&)> key1, std::function<K(const IN2&)> key2,
+                           F f)
         : key1_(std::move(key1)), key2_(std::move(key2)), udf_(std::move(f)) {}
 
     void open() override {
@@ -54,7 +55,8 @@ private:
     }
     void onTimer(int64_t timestamp, TimeDomain domain) {
         auto key = this->setup_.keyedStateBackend->currentKeyBytes();
-        currentKey_ = deserializeFromBytes<K>(reinterpret_cast<const uint8_t*>(key.data()), key.size());
+        currentKey_ =
+            deserializeFromBytes<K>(reinterpret_cast<const uint8_t*>(key.data()), key.size());
         bool eventTime = domain == TimeDomain::EVENT_TIME;
         collector_.setTimestamp(eventTime ? timestamp : kNoTimestamp);
         context_.elementTimestamp = eventTime ? timestamp : kNoTimestamp;
@@ -67,7 +69,8 @@ private:
         int64_t elementTimestamp = kNoTimestamp;
         TimeDomain domain = TimeDomain::EVENT_TIME;
         std::optional<int64_t> timestamp() const override {
-            return elementTimestamp == kNoTimestamp ? std::nullopt : std::optional(elementTimestamp);
+            return elementTimestamp == kNoTimestamp ? std::nullopt
+                                                    : std::optional(elementTimestamp);
         }
         const K& getCurrentKey() const override { return op->currentKey_; }
         TimerService& timerService() override { return *this; }
@@ -75,12 +78,20 @@ private:
         void outputErased(const std::string& tagId, const void* value) override {
             op->rawOutput_->collectSide(tagId, value, elementTimestamp);
         }
-        int64_t currentProcessingTime() const override { return op->timers_->currentProcessingTime(); }
+        int64_t currentProcessingTime() const override {
+            return op->timers_->currentProcessingTime();
+        }
         int64_t currentWatermark() const override { return op->timers_->currentWatermark(); }
-        void registerEventTimeTimer(int64_t t) override { op->timers_->registerEventTimeTimer({}, t); }
-        void registerProcessingTimeTimer(int64_t t) override { op->timers_->registerProcessingTimeTimer({}, t); }
+        void registerEventTimeTimer(int64_t t) override {
+            op->timers_->registerEventTimeTimer({}, t);
+        }
+        void registerProcessingTimeTimer(int64_t t) override {
+            op->timers_->registerProcessingTimeTimer({}, t);
+        }
         void deleteEventTimeTimer(int64_t t) override { op->timers_->deleteEventTimeTimer({}, t); }
-        void deleteProcessingTimeTimer(int64_t t) override { op->timers_->deleteProcessingTimeTimer({}, t); }
+        void deleteProcessingTimeTimer(int64_t t) override {
+            op->timers_->deleteProcessingTimeTimer({}, t);
+        }
     };
 
     std::function<K(const IN1&)> key1_;

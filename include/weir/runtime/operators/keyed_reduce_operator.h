@@ -31,8 +31,10 @@ public:
     void processElement(const T& value, int64_t timestamp) override {
         this->setup_.keyedStateBackend->setCurrentKey(keySelector_(value));
         auto [current, created] = state_->getOrCreateFlagged();
-        if (created) *current = value;
-        else *current = invokeReduce(*current, value);
+        if (created)
+            *current = value;
+        else
+            *current = invokeReduce(*current, value);
         if (!batch_) this->output_->collect(*current, timestamp);
     }
 

@@ -84,7 +84,8 @@ protected:
 private:
     void onTimer(int64_t timestamp, TimeDomain domain) {
         auto key = this->setup_.keyedStateBackend->currentKeyBytes();
-        currentKey_ = deserializeFromBytes<K>(reinterpret_cast<const uint8_t*>(key.data()), key.size());
+        currentKey_ =
+            deserializeFromBytes<K>(reinterpret_cast<const uint8_t*>(key.data()), key.size());
         bool eventTime = domain == TimeDomain::EVENT_TIME;
         collector_.setTimestamp(eventTime ? timestamp : kNoTimestamp);
         context_.elementTimestamp = eventTime ? timestamp : kNoTimestamp;
@@ -97,7 +98,8 @@ private:
         int64_t elementTimestamp = kNoTimestamp;
         TimeDomain domain = TimeDomain::EVENT_TIME;
         std::optional<int64_t> timestamp() const override {
-            return elementTimestamp == kNoTimestamp ? std::nullopt : std::optional(elementTimestamp);
+            return elementTimestamp == kNoTimestamp ? std::nullopt
+                                                    : std::optional(elementTimestamp);
         }
         const K& getCurrentKey() const override { return op->currentKey_; }
         TimerService& timerService() override { return *this; }
@@ -105,9 +107,13 @@ private:
         void outputErased(const std::string& tagId, const void* value) override {
             op->rawOutput_->collectSide(tagId, value, elementTimestamp);
         }
-        int64_t currentProcessingTime() const override { return op->timers_->currentProcessingTime(); }
+        int64_t currentProcessingTime() const override {
+            return op->timers_->currentProcessingTime();
+        }
         int64_t currentWatermark() const override { return op->timers_->currentWatermark(); }
-        void registerEventTimeTimer(int64_t t) override { op->timers_->registerEventTimeTimer({}, t); }
+        void registerEventTimeTimer(int64_t t) override {
+            op->timers_->registerEventTimeTimer({}, t);
+        }
         void registerProcessingTimeTimer(int64_t t) override {
             op->timers_->registerProcessingTimeTimer({}, t);
         }

@@ -44,9 +44,11 @@ public:
         ctx.wakeUp = setup_.wakeUpTask;
         auto* time = setup_.processingTimeService;
         if (setup_.configuration && !strategy_.hasTimestampAssigner() &&
-            setup_.configuration->get(options::kTimeCharacteristic) == TimeCharacteristic::IngestionTime)
+            setup_.configuration->get(options::kTimeCharacteristic) ==
+                TimeCharacteristic::IngestionTime)
             strategy_ = WatermarkStrategy<T>::forIngestionTime();
-        generator_ = strategy_.createGenerator([time] { return time ? time->getCurrentProcessingTime() : currentTimeMillis(); });
+        generator_ = strategy_.createGenerator(
+            [time] { return time ? time->getCurrentProcessingTime() : currentTimeMillis(); });
         eventTime_ = setup_.executionMode != RuntimeExecutionMode::BATCH;
         if (eventTime_ && setup_.configuration) {
             int64_t interval = setup_.configuration->get(options::kAutoWatermarkInterval).count();

@@ -15,15 +15,18 @@ namespace weir {
 template <class T>
 class TimestampsAndWatermarksOperator final : public OneInputOperator<T, T> {
 public:
-    explicit TimestampsAndWatermarksOperator(WatermarkStrategy<T> strategy) : strategy_(std::move(strategy)) {}
+    explicit TimestampsAndWatermarksOperator(WatermarkStrategy<T> strategy)
+        : strategy_(std::move(strategy)) {}
 
     void open() override {
         watermarks_.setOutput(this->rawOutput_);
         auto* time = this->setup_.processingTimeService;
-        generator_ = strategy_.createGenerator([time] { return time ? time->getCurrentProcessingTime() : currentTimeMillis(); });
+        generator_ = strategy_.createGenerator(
+            [time] { return time ? time->getCurrentProcessingTime() : currentTimeMillis(); });
         eventTime_ = this->setup_.executionMode != RuntimeExecutionMode::BATCH;
         if (eventTime_ && this->setup_.configuration) {
-            int64_t interval = this->setup_.configuration->get(options::kAutoWatermarkInterval).count();
+            int64_t interval =
+                this->setup_.configuration->get(options::kAutoWatermarkInterval).count();
             periodic_.start(time, interval, [this] { generator_->onPeriodicEmit(watermarks_); });
         }
     }

@@ -21,7 +21,8 @@ public:
     explicit UserFunctionHolder(F f) : function_(std::move(f)) {}
 
     void openFunction(const OperatorSetup& setup) {
-        runtimeContext_.emplace(setup.taskInfo, setup.keyedStateBackend, setup.processingTimeService);
+        runtimeContext_.emplace(setup.taskInfo, setup.keyedStateBackend,
+                                setup.processingTimeService);
         if constexpr (std::is_base_of_v<CheckpointedFunction, F>) {
             FunctionInitializationContext ctx(operatorState_, /*restored=*/false);
             function_.initializeState(ctx);

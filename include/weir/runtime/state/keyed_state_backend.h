@@ -107,7 +107,8 @@ public:
     }
 
     /// Visits every key (serialized) with an entry in the state `name`.
-    void forEachStateOf(const std::string& name, const std::function<void(std::string_view, int32_t)>& fn) const {
+    void forEachStateOf(const std::string& name,
+                        const std::function<void(std::string_view, int32_t)>& fn) const {
         auto it = states_.find(name);
         if (it != states_.end()) it->second->forEachStateKey(fn);
     }

@@ -26,11 +26,15 @@ public:
     TtlPolicy(StateTtlConfig config, std::function<int64_t()> clock)
         : config_(std::move(config)), clock_(std::move(clock)) {}
     int64_t now() const { return clock_(); }
-    bool expired(int64_t timestamp, int64_t now) const { return timestamp + config_.ttl().count() <= now; }
+    bool expired(int64_t timestamp, int64_t now) const {
+        return timestamp + config_.ttl().count() <= now;
+    }
     bool returnExpired() const {
         return config_.visibility() == StateTtlConfig::StateVisibility::ReturnExpiredIfNotCleanedUp;
     }
-    bool refreshOnRead() const { return config_.updateType() == StateTtlConfig::UpdateType::OnReadAndWrite; }
+    bool refreshOnRead() const {
+        return config_.updateType() == StateTtlConfig::UpdateType::OnReadAndWrite;
+    }
 
 private:
     StateTtlConfig config_;
@@ -40,13 +44,15 @@ private:
 template <class V>
 class TtlValueState final : public ValueState<V>, public KeyedStateBase {
 public:
-    TtlValueState(KeyedStateBackend& backend, TtlPolicy policy) : inner_(backend), policy_(std::move(policy)) {}
+    TtlValueState(KeyedStateBackend& backend, TtlPolicy policy)
+        : inner_(backend), policy_(std::move(policy)) {}
     std::optional<V> value() const override {
         auto* e = inner_.mutableValue();
         if (!e) return std::nullopt;
         int64_t now = policy_.now();
         if (policy_.expired(e->timestamp, now)) {
-            std::optional<V> v = policy_.returnExpired() ? std::optional<V>(e->value) : std::nullopt;
+            std::optional<V> v =
+                policy_.returnExpired() ? std::optional<V>(e->value) : std::nullopt;
             inner_.clear();
             return v;
         }
@@ -64,7 +70,8 @@ private:
 template <class V>
 class TtlListState final : public ListState<V>, public KeyedStateBase {
 public:
-    TtlListState(KeyedStateBackend& backend, TtlPolicy policy) : inner_(backend), policy_(std::move(policy)) {}
+    TtlListState(KeyedStateBackend& backend, TtlPolicy policy)
+        : inner_(backend), policy_(std::move(policy)) {}
     std::vector<V> get() const override {
         auto list = inner_.get();
         if (list.empty()) return {};
@@ -102,7 +109,8 @@ private:
 template <class K, class V>
 class TtlMapState final : public MapState<K, V>, public KeyedStateBase {
 public:
-    TtlMapState(KeyedStateBackend& backend, TtlPolicy policy) : inner_(backend), policy_(std::move(policy)) {}
+    TtlMapState(KeyedStateBackend& backend, TtlPolicy policy)
+        : inner_(backend), policy_(std::move(policy)) {}
     std::optional<V> get(const K& key) const override {
         auto e = inner_.get(key);
         if (!e) return std::nullopt;
@@ -114,7 +122,9 @@ public:
         if (policy_.refreshOnRead()) inner_.put(key, TtlValue<V>{e->value, now});
         return e->value;
     }
-    void put(const K& key, const V& value) override { inner_.put(key, TtlValue<V>{value, policy_.now()}); }
+    void put(const K& key, const V& value) override {
+        inner_.put(key, TtlValue<V>{value, policy_.now()});
+    }
     void remove(const K& key) override { inner_.remove(key); }
     bool contains(const K& key) const override { return get(key).has_value(); }
     bool isEmpty() const override { return entries().empty(); }
@@ -157,7 +167,8 @@ private:
 template <class IN, class ACC, class OUT>
 class ValueBackedAggregatingState final : public AggregatingState<IN, OUT>, public KeyedStateBase {
 public:
-    ValueBackedAggregatingState(ValueState<ACC>& store, std::shared_ptr<AggregateFunction<IN, ACC, OUT>> fn)
+    ValueBackedAggregatingState(ValueState<ACC>& store,
+                                std::shared_ptr<AggregateFunction<IN, ACC, OUT>> fn)
         : store_(store), fn_(std::move(fn)) {}
     std::optional<OUT> get() const override {
         auto acc = store_.value();

@@ -37,10 +37,13 @@ public:
     void registerEventTimeTimer(const N& ns, int64_t time) { insert(eventTimers_, ns, time); }
     void deleteEventTimeTimer(const N& ns, int64_t time) { erase(eventTimers_, ns, time); }
     void registerProcessingTimeTimer(const N& ns, int64_t time) {
-        bool earliest = processingTimers_.empty() || time < processingTimers_.ordered.begin()->timestamp;
+        bool earliest =
+            processingTimers_.empty() || time < processingTimers_.ordered.begin()->timestamp;
         if (insert(processingTimers_, ns, time) && earliest) scheduleProcessingTime(time);
     }
-    void deleteProcessingTimeTimer(const N& ns, int64_t time) { erase(processingTimers_, ns, time); }
+    void deleteProcessingTimeTimer(const N& ns, int64_t time) {
+        erase(processingTimers_, ns, time);
+    }
 
     /// Fires every event-time timer at or before `watermark`, in order. Timers registered by a
     /// callback at or before the watermark fire in the same call.
@@ -90,8 +93,9 @@ private:
     View viewOf(const N& ns, int64_t time) {
         nsWriter_.clear();
         Serializer<N>::serialize(ns, nsWriter_);
-        return View{time, backend_.currentKeyBytes(),
-                    std::string_view(reinterpret_cast<const char*>(nsWriter_.data()), nsWriter_.size())};
+        return View{
+            time, backend_.currentKeyBytes(),
+            std::string_view(reinterpret_cast<const char*>(nsWriter_.data()), nsWriter_.size())};
     }
     /// The timers of one domain: ordered for firing, and hashed by identity so that registering
     /// an existing timer (the common case: every element of a window registers the window's
@@ -117,7 +121,8 @@ private:
         std::string_view id = idOf(v);
         if (timers.ids.find(id) != timers.ids.end()) return false;
         timers.ids.emplace(id);
-        timers.ordered.insert(Entry{time, std::string(v.key), std::string(v.nsBytes), backend_.currentKeyGroup(), ns});
+        timers.ordered.insert(Entry{time, std::string(v.key), std::string(v.nsBytes),
+                                    backend_.currentKeyGroup(), ns});
         return true;
     }
     void erase(Timers& timers, const N& ns, int64_t time) {
@@ -151,7 +156,8 @@ private:
     void onProcessingTimeReached(int64_t now) {
         if (now == scheduledAt_) scheduled_ = false;
         int64_t clock = std::max(now, currentProcessingTime());
-        while (!processingTimers_.empty() && processingTimers_.ordered.begin()->timestamp <= clock) {
+        while (!processingTimers_.empty() &&
+               processingTimers_.ordered.begin()->timestamp <= clock) {
             Entry e = popFirst(processingTimers_);
             fire(e, onProcessingTime_);
         }

@@ -20,8 +20,9 @@ public:
     using Mapping = std::vector<std::pair<W, W>>;
     /// Called when windows merge: (merge result, merged windows, state window of the result,
     /// state windows whose contents go into it).
-    using MergeFunction = std::function<void(const W& result, const std::vector<W>& merged, const W& stateResult,
-                                             const std::vector<W>& mergedStateWindows)>;
+    using MergeFunction =
+        std::function<void(const W& result, const std::vector<W>& merged, const W& stateResult,
+                           const std::vector<W>& mergedStateWindows)>;
 
     MergingWindowSet(const WindowAssigner<W>& assigner, Mapping mapping)
         : assigner_(assigner), mapping_(std::move(mapping)) {}
@@ -34,7 +35,8 @@ public:
         return std::nullopt;
     }
     void retireWindow(const W& window) {
-        mapping_.erase(std::remove_if(mapping_.begin(), mapping_.end(), [&](const auto& p) { return p.first == window; }),
+        mapping_.erase(std::remove_if(mapping_.begin(), mapping_.end(),
+                                      [&](const auto& p) { return p.first == window; }),
                        mapping_.end());
     }
 
@@ -68,7 +70,8 @@ public:
             bool onlyItself = mergedWindows.size() == 1 && mergedWindows.front() == mergeResult;
             if (!onlyItself) merge(mergeResult, mergedWindows, resultState, mergedStateWindows);
         }
-        if (groups.empty() || (result == newWindow && !mergedNew)) mapping_.emplace_back(result, result);
+        if (groups.empty() || (result == newWindow && !mergedNew))
+            mapping_.emplace_back(result, result);
         return result;
     }
 

@@ -43,7 +43,8 @@ class WindowOperator final : public OneInputOperator<T, OUT> {
     using Acc = typename Policy::Acc;
 
 public:
-    WindowOperator(WindowSpec<K, T, W> spec, Policy policy) : spec_(std::move(spec)), policy_(std::move(policy)) {}
+    WindowOperator(WindowSpec<K, T, W> spec, Policy policy)
+        : spec_(std::move(spec)), policy_(std::move(policy)) {}
 
     void open() override {
         backend_ = this->setup_.keyedStateBackend;
@@ -51,9 +52,11 @@ public:
         time_ = this->setup_.processingTimeService;
         contents_ = &backend_->template getOrCreateState<HeapValueState<Acc>>(
             "window-contents", [&] { return std::make_unique<HeapValueState<Acc>>(*backend_); });
-        mergingWindows_ = &backend_->template getOrCreateState<HeapValueState<typename MergingWindowSet<W>::Mapping>>(
-            "merging-window-set",
-            [&] { return std::make_unique<HeapValueState<typename MergingWindowSet<W>::Mapping>>(*backend_); });
+        mergingWindows_ = &backend_->template getOrCreateState<
+            HeapValueState<typename MergingWindowSet<W>::Mapping>>("merging-window-set", [&] {
+            return std::make_unique<HeapValueState<typename MergingWindowSet<W>::Mapping>>(
+                *backend_);
+        });
         timers_.emplace(
             *backend_, time_, [this](int64_t t, const W& w) { onTimer(t, w, true); },
             [this](int64_t t, const W& w) { onTimer(t, w, false); });
@@ -75,12 +78,14 @@ public:
         bool skipped = true;
         if (spec_.assigner->isMerging()) {
             backend_->clearNamespace();
-            MergingWindowSet<W> set(*spec_.assigner, mergingWindows_->value().value_or(typename MergingWindowSet<W>::Mapping{}));
+            MergingWindowSet<W> set(*spec_.assigner, mergingWindows_->value().value_or(
+                                                         typename MergingWindowSet<W>::Mapping{}));
             for (const auto& w : windows) {
-                W actual = set.addWindow(w, [&](const W& result, const std::vector<W>& merged, const W& stateResult,
-                                                const std::vector<W>& mergedState) {
-                    onMerge(result, merged, stateResult, mergedState);
-                });
+                W actual =
+                    set.addWindow(w, [&](const W& result, const std::vector<W>& merged,
+                                         const W& stateResult, const std::vector<W>& mergedState) {
+                        onMerge(result, merged, stateResult, mergedState);
+                    });
                 if (isWindowLate(actual)) {
                     set.retireWindow(actual);
                     continue;
@@ -88,7 +93,9 @@ public:
                 skipped = false;
                 W stateWindow = *set.stateWindow(actual);
                 addElement(stateWindow, value, timestamp);
-                TriggerResult r = callTrigger(actual, [&] { return spec_.trigger->onElement(timestamp, actual, triggerContext_); });
+                TriggerResult r = callTrigger(actual, [&] {
+                    return spec_.trigger->onElement(timestamp, actual, triggerContext_);
+                });
                 if (isFire(r)) emit(actual, stateWindow);
                 if (isPurge(r)) clearContents(stateWindow);
                 registerCleanupTimer(actual);
@@ -99,7 +106,8 @@ public:
                 if (isWindowLate(w)) continue;
                 skipped = false;
                 addElement(w, value, timestamp);
-                TriggerResult r = callTrigger(w, [&] { return spec_.trigger->onElement(timestamp, w, triggerContext_); });
+                TriggerResult r = callTrigger(
+                    w, [&] { return spec_.trigger->onElement(timestamp, w, triggerContext_); });
                 if (isFire(r)) emit(w, w);
                 if (isPurge(r)) clearContents(w);
                 registerCleanupTimer(w);
@@ -107,12 +115,15 @@ public:
         }
         if (skipped && isElementLate(timestamp)) {
             ++droppedLateElements_;
-            if (!spec_.lateDataTag.empty()) this->rawOutput_->collectSide(spec_.lateDataTag, &value, timestamp);
+            if (!spec_.lateDataTag.empty())
+                this->rawOutput_->collectSide(spec_.lateDataTag, &value, timestamp);
         }
     }
 
     /// Elements dropped because they were late (and no late-data side output was set).
-    int64_t numLateRecordsDropped() const { return spec_.lateDataTag.empty() ? droppedLateElements_ : 0; }
+    int64_t numLateRecordsDropped() const {
+        return spec_.lateDataTag.empty() ? droppedLateElements_ : 0;
+    }
 
 protected:
     void onWatermark(int64_t watermark) override {
@@ -122,7 +133,9 @@ protected:
 
 private:
     bool eventTime() const { return spec_.assigner->isEventTime(); }
-    int64_t processingTime() const { return time_ ? time_->getCurrentProcessingTime() : currentTimeMillis(); }
+    int64_t processingTime() const {
+        return time_ ? time_->getCurrentProcessingTime() : currentTimeMillis();
+    }
     int64_t currentWatermark() const { return timers_->currentWatermark(); }
 
     int64_t cleanupTime(const W& w) const {
@@ -130,21 +143,28 @@ private:
         int64_t t = w.maxTimestamp() + spec_.allowedLateness;
         return t >= w.maxTimestamp() ? t : kMaxWatermark;  // overflow
     }
-    bool isWindowLate(const W& w) const { return eventTime() && cleanupTime(w) <= currentWatermark(); }
+    bool isWindowLate(const W& w) const {
+        return eventTime() && cleanupTime(w) <= currentWatermark();
+    }
     bool isElementLate(int64_t ts) const {
-        return eventTime() && ts != kNoTimestamp && ts + spec_.allowedLateness <= currentWatermark();
+        return eventTime() && ts != kNoTimestamp &&
+               ts + spec_.allowedLateness <= currentWatermark();
     }
     void registerCleanupTimer(const W& w) {
         int64_t t = cleanupTime(w);
         if (t == kMaxWatermark) return;  // windows that never end are never cleaned up
-        if (eventTime()) timers_->registerEventTimeTimer(w, t);
-        else timers_->registerProcessingTimeTimer(w, t);
+        if (eventTime())
+            timers_->registerEventTimeTimer(w, t);
+        else
+            timers_->registerProcessingTimeTimer(w, t);
     }
     void deleteCleanupTimer(const W& w) {
         int64_t t = cleanupTime(w);
         if (t == kMaxWatermark) return;
-        if (eventTime()) timers_->deleteEventTimeTimer(w, t);
-        else timers_->deleteProcessingTimeTimer(w, t);
+        if (eventTime())
+            timers_->deleteEventTimeTimer(w, t);
+        else
+            timers_->deleteProcessingTimeTimer(w, t);
     }
 
     void addElement(const W& stateWindow, const T& value, int64_t ts) {
@@ -174,12 +194,14 @@ private:
 
     void onTimer(int64_t time, const W& window, bool eventTimeTimer) {
         auto keyBytes = backend_->currentKeyBytes();
-        currentKey_ = deserializeFromBytes<K>(reinterpret_cast<const uint8_t*>(keyBytes.data()), keyBytes.size());
+        currentKey_ = deserializeFromBytes<K>(reinterpret_cast<const uint8_t*>(keyBytes.data()),
+                                              keyBytes.size());
         std::optional<MergingWindowSet<W>> set;
         W stateWindow = window;
         if (spec_.assigner->isMerging()) {
             backend_->clearNamespace();
-            set.emplace(*spec_.assigner, mergingWindows_->value().value_or(typename MergingWindowSet<W>::Mapping{}));
+            set.emplace(*spec_.assigner,
+                        mergingWindows_->value().value_or(typename MergingWindowSet<W>::Mapping{}));
             auto s = set->stateWindow(window);
             if (!s) return;  // the window was merged away or cleaned up
             stateWindow = *s;
@@ -204,9 +226,11 @@ private:
         if (set) storeMapping(*set);
     }
 
-    void onMerge(const W& result, const std::vector<W>& merged, const W& stateResult, const std::vector<W>& mergedState) {
+    void onMerge(const W& result, const std::vector<W>& merged, const W& stateResult,
+                 const std::vector<W>& mergedState) {
         if (eventTime() && cleanupTime(result) <= currentWatermark())
-            throw InternalError("merging made an event-time window end before the current watermark");
+            throw InternalError(
+                "merging made an event-time window end before the current watermark");
         triggerContext_.mergedWindows = &merged;
         callTrigger(result, [&] {
             spec_.trigger->onMerge(result, triggerContext_);
@@ -235,8 +259,10 @@ private:
 
     void storeMapping(const MergingWindowSet<W>& set) {
         backend_->clearNamespace();
-        if (set.mapping().empty()) mergingWindows_->clear();
-        else mergingWindows_->update(set.mapping());
+        if (set.mapping().empty())
+            mergingWindows_->clear();
+        else
+            mergingWindows_->update(set.mapping());
     }
 
     static std::string serializedNamespace(const W& w) {
@@ -251,19 +277,29 @@ private:
         const std::vector<W>* mergedWindows = nullptr;
         int64_t getCurrentProcessingTime() override { return op->processingTime(); }
         int64_t getCurrentWatermark() override { return op->currentWatermark(); }
-        void registerEventTimeTimer(int64_t t) override { op->timers_->registerEventTimeTimer(*window, t); }
-        void registerProcessingTimeTimer(int64_t t) override { op->timers_->registerProcessingTimeTimer(*window, t); }
-        void deleteEventTimeTimer(int64_t t) override { op->timers_->deleteEventTimeTimer(*window, t); }
-        void deleteProcessingTimeTimer(int64_t t) override { op->timers_->deleteProcessingTimeTimer(*window, t); }
+        void registerEventTimeTimer(int64_t t) override {
+            op->timers_->registerEventTimeTimer(*window, t);
+        }
+        void registerProcessingTimeTimer(int64_t t) override {
+            op->timers_->registerProcessingTimeTimer(*window, t);
+        }
+        void deleteEventTimeTimer(int64_t t) override {
+            op->timers_->deleteEventTimeTimer(*window, t);
+        }
+        void deleteProcessingTimeTimer(int64_t t) override {
+            op->timers_->deleteProcessingTimeTimer(*window, t);
+        }
         ValueState<int64_t>& getLongState(const std::string& name) override {
             op->backend_->setCurrentNamespace(*window);
             return op->backend_->template getOrCreateState<HeapValueState<int64_t>>(
-                "trigger:" + name, [&] { return std::make_unique<HeapValueState<int64_t>>(*op->backend_); });
+                "trigger:" + name,
+                [&] { return std::make_unique<HeapValueState<int64_t>>(*op->backend_); });
         }
         size_t mergedWindowCount() override { return mergedWindows ? mergedWindows->size() : 0; }
         std::optional<int64_t> mergedLongState(const std::string& name, size_t i) override {
             auto& state = op->backend_->template getOrCreateState<HeapValueState<int64_t>>(
-                "trigger:" + name, [&] { return std::make_unique<HeapValueState<int64_t>>(*op->backend_); });
+                "trigger:" + name,
+                [&] { return std::make_unique<HeapValueState<int64_t>>(*op->backend_); });
             op->backend_->setCurrentNamespace((*mergedWindows)[i]);
             auto v = state.value();
             op->backend_->setCurrentNamespace(*window);

@@ -22,8 +22,10 @@ namespace weir {
 namespace detail {
 template <class F, class T>
 T invokeReduce(F& f, const T& a, const T& b) {
-    if constexpr (requires { f.reduce(a, b); }) return f.reduce(a, b);
-    else return f(a, b);
+    if constexpr (requires { f.reduce(a, b); })
+        return f.reduce(a, b);
+    else
+        return f(a, b);
 }
 }  // namespace detail
 
@@ -48,8 +50,10 @@ struct ProcessWindowFinisher {
     void clear(WindowContext<W>& ctx) { fn.function().clear(ctx); }
     template <class Collector>
     void finish(const K& key, WindowContext<W>& ctx, const std::vector<V>& values, Collector& out) {
-        if constexpr (requires { fn.function().process(key, ctx, values, out); }) fn.function().process(key, ctx, values, out);
-        else fn.function().process(ctx, values, out);  // ProcessAllWindowFunction
+        if constexpr (requires { fn.function().process(key, ctx, values, out); })
+            fn.function().process(key, ctx, values, out);
+        else
+            fn.function().process(ctx, values, out);  // ProcessAllWindowFunction
     }
 };
 
@@ -64,7 +68,8 @@ struct ApplyFinisher {
     void finish(const K& key, WindowContext<W>& ctx, const std::vector<V>& values, Collector& out) {
         if constexpr (requires { fn.function().apply(key, ctx.window(), values, out); })
             fn.function().apply(key, ctx.window(), values, out);
-        else fn.function().apply(ctx.window(), values, out);  // AllWindowFunction
+        else
+            fn.function().apply(ctx.window(), values, out);  // AllWindowFunction
     }
 };
 
@@ -87,7 +92,8 @@ struct ReduceAll {
     void finish(const K& key, WindowContext<W>& ctx, const std::vector<T>& values, Collector& out) {
         if (values.empty()) return;
         T acc = values[0];
-        for (size_t i = 1; i < values.size(); ++i) acc = detail::invokeReduce(fn.function(), acc, values[i]);
+        for (size_t i = 1; i < values.size(); ++i)
+            acc = detail::invokeReduce(fn.function(), acc, values[i]);
         next.finish(key, ctx, std::vector<T>{std::move(acc)}, out);
     }
 };
@@ -126,7 +132,9 @@ struct IncrementalReduce {
         next.close();
     }
     void clear(WindowContext<W>& ctx) { next.clear(ctx); }
-    void add(Acc& acc, const T& v, int64_t) { acc = acc ? detail::invokeReduce(fn.function(), *acc, v) : v; }
+    void add(Acc& acc, const T& v, int64_t) {
+        acc = acc ? detail::invokeReduce(fn.function(), *acc, v) : v;
+    }
     void merge(Acc& into, Acc&& from) {
         if (!from) return;
         into = into ? detail::invokeReduce(fn.function(), *into, *from) : std::move(from);
@@ -157,7 +165,8 @@ struct IncrementalAggregate {
     }
     template <class Collector>
     void emit(const K& key, WindowContext<W>& ctx, Acc& acc, Evictor*, Collector& out) {
-        if (acc) next.finish(key, ctx, std::vector<typename A::OutputType>{fn.getResult(*acc)}, out);
+        if (acc)
+            next.finish(key, ctx, std::vector<typename A::OutputType>{fn.getResult(*acc)}, out);
     }
 };
 
@@ -180,7 +189,8 @@ struct Buffering {
     void merge(Acc& into, Acc&& from) {
         into.values.insert(into.values.end(), std::make_move_iterator(from.values.begin()),
                            std::make_move_iterator(from.values.end()));
-        into.timestamps.insert(into.timestamps.end(), from.timestamps.begin(), from.timestamps.end());
+        into.timestamps.insert(into.timestamps.end(), from.timestamps.begin(),
+                               from.timestamps.end());
     }
     template <class Collector>
     void emit(const K& key, WindowContext<W>& ctx, Acc& acc, Evictor* evictor, Collector& out) {
