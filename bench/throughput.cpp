@@ -13,31 +13,25 @@
 //
 // Every run's checksum is compared with its loop's: a difference prints MISMATCH and exits 1.
 // bench/README.md explains every column.
-#include <sys/resource.h>
-#include <unistd.h>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include <algorithm>
-#include <atomic>
-#include <charconv>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <weir/weir.h>
 
+#include "bench_support.h"
+
 namespace {
+
+using weir::bench::Checksum;
+using weir::bench::Measurement;
+using weir::bench::Repeated;
 
 // ---- the workload: one definition shared by the pipelines and the loops -----------------------
 
@@ -63,87 +57,28 @@ inline uint64_t fold(const KeyedRecord& r) {
     return static_cast<uint64_t>(r.second) * kGolden + static_cast<uint64_t>(r.first);
 }
 
-struct Checksum {
-    uint64_t count = 0;
-    uint64_t sum = 0;
-    bool operator==(const Checksum&) const = default;
-};
-
-// ---- source ---------------------------------------------------------------------------------
-
-/// The numbers 0..n-1, one per pollNext like NumberSequenceSource, but strided: subtask s of p
-/// reads s, s+p, s+2p, ... With `keys` divisible by p, all records of one key come from one
-/// subtask in increasing order, so the rolling sums of (b) are the same at every parallelism and
-/// equal the loop's (fromSequence's contiguous ranges would interleave two producers per key).
-class StridedSequenceSource final : public weir::Source<int64_t> {
-public:
-    explicit StridedSequenceSource(int64_t n) : n_(n) {}
-    weir::Boundedness getBoundedness() const override { return weir::Boundedness::BOUNDED; }
-    std::unique_ptr<weir::SourceReader<int64_t>> createReader(
-        const weir::SourceReaderContext& ctx) const override {
-        return std::make_unique<Reader>(ctx.subtaskIndex, ctx.parallelism, n_);
+/// The sinks' fold (see weir::bench::ChecksumSink); the timestamp does not count.
+struct Fold {
+    template <class T>
+    uint64_t operator()(const T& value, int64_t) const {
+        return fold(value);
     }
-
-private:
-    class Reader final : public weir::SourceReader<int64_t> {
-    public:
-        Reader(int64_t first, int64_t step, int64_t end) : next_(first), step_(step), end_(end) {}
-        weir::InputStatus pollNext(weir::ReaderOutput<int64_t>& out) override {
-            if (next_ >= end_) return weir::InputStatus::END_OF_INPUT;
-            out.collect(next_);
-            next_ += step_;
-            return next_ < end_ ? weir::InputStatus::MORE_AVAILABLE
-                                : weir::InputStatus::END_OF_INPUT;
-        }
-
-    private:
-        int64_t next_;
-        int64_t step_;
-        int64_t end_;
-    };
-    int64_t n_;
 };
 
-// ---- sink -----------------------------------------------------------------------------------
+// ---- source and sink ------------------------------------------------------------------------
 
-struct SharedChecksum {
-    std::atomic<uint64_t> count{0};
-    std::atomic<uint64_t> sum{0};
+/// The numbers 0..n-1, strided (weir::bench::StridedSource): subtask s of p reads s, s+p, s+2p,
+/// ... With `keys` divisible by p, all records of one key come from one subtask in increasing
+/// order, so the rolling sums of (b) are the same at every parallelism and equal the loop's
+/// (fromSequence's contiguous ranges would interleave two producers per key).
+struct Identity {
+    int64_t operator()(int64_t i) const { return i; }
 };
+using StridedSequenceSource = weir::bench::StridedSource<int64_t, Identity>;
 
-/// Each writer folds its records into plain locals (no atomics per record) and adds them to the
-/// shared totals once, at the end of input.
 template <class T>
-class ChecksumSink final : public weir::Sink<T> {
-public:
-    explicit ChecksumSink(std::shared_ptr<SharedChecksum> totals) : totals_(std::move(totals)) {}
-    std::unique_ptr<weir::SinkWriter<T>> createWriter(
-        const weir::SinkWriterContext&) const override {
-        return std::make_unique<Writer>(totals_);
-    }
-
-private:
-    class Writer final : public weir::SinkWriter<T> {
-    public:
-        explicit Writer(std::shared_ptr<SharedChecksum> totals) : totals_(std::move(totals)) {}
-        void write(const T& value, int64_t) override {
-            ++count_;
-            sum_ += fold(value);
-        }
-        void flush(bool endOfInput) override {
-            if (!endOfInput) return;
-            totals_->count.fetch_add(count_);
-            totals_->sum.fetch_add(sum_);
-            count_ = sum_ = 0;
-        }
-
-    private:
-        std::shared_ptr<SharedChecksum> totals_;
-        uint64_t count_ = 0;
-        uint64_t sum_ = 0;
-    };
-    std::shared_ptr<SharedChecksum> totals_;
-};
+using ChecksumSink = weir::bench::ChecksumSink<T, Fold>;
+using weir::bench::SharedChecksum;
 
 // ---- the pipelines and their loops ----------------------------------------------------------
 
@@ -151,7 +86,7 @@ Checksum runChainedPipeline(const weir::Configuration& conf, int32_t parallelism
     auto env = weir::StreamExecutionEnvironment::create(conf);
     env.setParallelism(parallelism);
     auto totals = std::make_shared<SharedChecksum>();
-    env.fromSource(StridedSequenceSource(n), "sequence")
+    env.fromSource(StridedSequenceSource(n, Identity{}), "sequence")
         .map([](int64_t x) { return scale(x); })
         .filter([](int64_t y) { return keepScaled(y); })
         .sinkTo(ChecksumSink<int64_t>(totals), "checksum");
@@ -175,7 +110,7 @@ Checksum runKeyedPipeline(const weir::Configuration& conf, int32_t parallelism, 
     auto env = weir::StreamExecutionEnvironment::create(conf);
     env.setParallelism(parallelism);
     auto totals = std::make_shared<SharedChecksum>();
-    env.fromSource(StridedSequenceSource(n), "sequence")
+    env.fromSource(StridedSequenceSource(n, Identity{}), "sequence")
         .map([keys](int64_t x) {
             return KeyedRecord{x % keys, x};
         })
@@ -200,119 +135,6 @@ Checksum runKeyedLoop(int64_t n, int64_t keys) {
     return c;
 }
 
-// ---- measuring ------------------------------------------------------------------------------
-
-/// A /proc/self/status field in KiB (VmRSS, VmHWM), or -1.
-int64_t procStatusKiB(const std::string& field) {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind(field + ":", 0) != 0) continue;
-        return std::strtoll(line.c_str() + field.size() + 1, nullptr, 10);
-    }
-    return -1;
-}
-
-/// Resets VmHWM to the current RSS (Linux >= 4.0), so that it shows the peak of the next run.
-bool resetPeakRss() {
-    std::ofstream out("/proc/self/clear_refs");
-    out << "5";
-    out.flush();
-    return static_cast<bool>(out);
-}
-
-double cpuSeconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    auto sec = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec * 1e-6; };
-    return sec(u.ru_utime) + sec(u.ru_stime);
-}
-
-int64_t maxRssKiB() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return u.ru_maxrss;  // KiB on Linux
-}
-
-struct Measurement {
-    Checksum checksum;
-    double wallSeconds = 0;
-    double cpuSeconds = 0;
-    int64_t rssGrowthKiB = -1;  // peak RSS during the run minus RSS before it
-    double otherCores = -1;     // cores other processes (and the hypervisor) kept busy meanwhile
-};
-
-/// CPU seconds the whole machine spent busy (user, nice, system, irq, softirq, steal) since boot,
-/// from /proc/stat, or -1.
-double machineBusySeconds() {
-    std::ifstream in("/proc/stat");
-    std::string cpu;
-    uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
-    if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) ||
-        cpu != "cpu")
-        return -1;
-    return static_cast<double>(user + nice + system + irq + softirq + steal) / sysconf(_SC_CLK_TCK);
-}
-
-/// The 1-minute load average: other processes competing for the cores skew every figure.
-std::string loadAverage() {
-    std::ifstream in("/proc/loadavg");
-    std::string oneMinute;
-    in >> oneMinute;
-    return oneMinute.empty() ? "?" : oneMinute;
-}
-
-Measurement measureOnce(const std::function<Checksum()>& run) {
-#if defined(__GLIBC__)
-    malloc_trim(0);  // give the previous run's freed heap back, so that its reuse is not hidden
-#endif
-    int64_t rssBefore = procStatusKiB("VmRSS");
-    bool hwmReset = resetPeakRss();
-    double cpu0 = cpuSeconds();
-    double busy0 = machineBusySeconds();
-    auto t0 = std::chrono::steady_clock::now();
-    Measurement m;
-    m.checksum = run();
-    auto t1 = std::chrono::steady_clock::now();
-    m.cpuSeconds = cpuSeconds() - cpu0;
-    m.wallSeconds = std::chrono::duration<double>(t1 - t0).count();
-    double busy1 = machineBusySeconds();
-    // /proc/stat counts in clock ticks (10 ms): meaningful for runs of a few tenths of a second.
-    if (busy0 >= 0 && busy1 >= 0)
-        m.otherCores = std::max(0.0, (busy1 - busy0 - m.cpuSeconds) / m.wallSeconds);
-    int64_t hwm = procStatusKiB("VmHWM");
-    // Without the reset VmHWM is the process-lifetime peak, which says nothing about this run.
-    // The kernel updates both counters lazily (by up to a few pages per thread): clamp at 0.
-    if (rssBefore >= 0 && hwm >= 0 && hwmReset)
-        m.rssGrowthKiB = std::max<int64_t>(0, hwm - rssBefore);
-    return m;
-}
-
-struct Repeated {
-    Measurement best;         // the run with the shortest wall time
-    Checksum first;           // the first run's checksum
-    bool stable = true;       // every run had the first run's checksum
-    Checksum firstDifferent;  // else the first one that did not
-};
-
-Repeated measure(int repeat, const std::function<Checksum()>& run) {
-    Repeated r;
-    for (int i = 0; i < repeat; ++i) {
-        Measurement m = measureOnce(run);
-        if (i == 0) {
-            r.best = m;
-            r.first = m.checksum;
-            continue;
-        }
-        if (r.stable && !(m.checksum == r.first)) {
-            r.stable = false;
-            r.firstDifferent = m.checksum;
-        }
-        if (m.wallSeconds < r.best.wallSeconds) r.best = m;
-    }
-    return r;
-}
-
 // ---- reporting ------------------------------------------------------------------------------
 
 struct Row {
@@ -334,28 +156,16 @@ void printHeader() {
 }
 
 void printRow(const Row& r, int cores) {
-    double rate = r.records / r.m.wallSeconds;
-    int busy = std::min(r.threads, cores);
-    double perCore = rate / busy;
-    double perCpuSecond = r.m.cpuSeconds > 0 ? r.records / r.m.cpuSeconds : 0;
-    char ratio[16] = "-", ratioPerCore[16] = "-";
-    if (r.engine != "loop" && r.baselineRate > 0) {
-        std::snprintf(ratio, sizeof ratio, "%.1f%%", 100.0 * rate / r.baselineRate);
-        std::snprintf(ratioPerCore, sizeof ratioPerCore, "%.1f%%",
-                      100.0 * perCore / r.baselineRate);
-    }
-    char growth[16] = "-";
-    if (r.m.rssGrowthKiB >= 0)
-        std::snprintf(growth, sizeof growth, "%.1f", r.m.rssGrowthKiB / 1024.0);
-    char others[16] = "-";
-    if (r.m.otherCores >= 0) std::snprintf(others, sizeof others, "%.2f", r.m.otherCores);
+    const weir::bench::RowFigures f = weir::bench::rowFigures(r.m, r.records, r.threads, cores,
+                                                              r.engine == "loop", r.baselineRate);
     std::printf(
         "%-9s %-4s %2d %3d %9lld %7.3f %8.2f %8.1f %11.2f %10.2f %6s %7s %6.1f %5s %6s  %llu "
         "%016llx\n",
         r.pipeline.c_str(), r.engine.c_str(), r.parallelism, r.threads,
-        static_cast<long long>(r.records), r.m.wallSeconds, rate / 1e6, rate * r.recordBytes / 1e6,
-        perCore / 1e6, perCpuSecond / 1e6, ratio, ratioPerCore, maxRssKiB() / 1024.0, growth,
-        others, static_cast<unsigned long long>(r.m.checksum.count),
+        static_cast<long long>(r.records), r.m.wallSeconds, f.rate / 1e6,
+        f.rate * r.recordBytes / 1e6, f.perCore / 1e6, f.perCpuSecond / 1e6, f.ratio,
+        f.ratioPerCore, f.maxRssMiB, f.growth, f.others,
+        static_cast<unsigned long long>(r.m.checksum.count),
         static_cast<unsigned long long>(r.m.checksum.sum));
     std::fflush(stdout);
 }
@@ -373,14 +183,7 @@ struct Options {
     bool runKeyed = true;
 };
 
-int64_t parseCount(const std::string& flag, const std::string& text) {
-    int64_t v = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size() || v < 1)
-        throw weir::ConfigException("invalid " + flag + " '" + text +
-                                    "': expected a positive integer");
-    return v;
-}
+using weir::bench::parseCount;
 
 const char* kUsage =
     "usage: weir_throughput [--quick] [--records N] [--records-chained N] [--records-keyed N]\n"
@@ -406,10 +209,6 @@ Options parseOptions(const std::vector<std::string>& args) {
             o.keyedRecords = parseCount(a, value());
         } else if (a == "--keys") {
             o.keys = parseCount(a, value());
-        } else if (a == "--repeat") {
-            o.repeat = static_cast<int>(parseCount(a, value()));
-        } else if (a == "--cores") {
-            o.cores = static_cast<int>(parseCount(a, value()));
         } else if (a == "--only") {
             const std::string& which = value();
             if (which != "chained" && which != "keyed")
@@ -417,19 +216,8 @@ Options parseOptions(const std::vector<std::string>& args) {
                                             "': expected chained or keyed");
             o.runChained = which == "chained";
             o.runKeyed = which == "keyed";
-        } else if (a == "--parallelisms") {
-            o.parallelisms.clear();
-            std::string list = value();
-            for (size_t start = 0; start <= list.size();) {
-                size_t comma = std::min(list.find(',', start), list.size());
-                o.parallelisms.push_back(
-                    static_cast<int32_t>(parseCount(a, list.substr(start, comma - start))));
-                start = comma + 1;
-            }
-        } else if (a == "--help" || a == "-h") {
-            std::fputs(kUsage, stdout);
-            std::exit(0);
-        } else {
+        } else if (!weir::bench::parseCommonOption(a, value, kUsage, o.repeat, o.parallelisms,
+                                                   o.cores)) {
             throw weir::ConfigException("unknown argument '" + a + "'\n" + kUsage);
         }
     }
@@ -438,7 +226,7 @@ Options parseOptions(const std::vector<std::string>& args) {
             throw weir::ConfigException("--keys " + std::to_string(o.keys) +
                                         " must be divisible by parallelism " + std::to_string(p) +
                                         " for (b)'s rolling sums to be deterministic");
-    if (o.cores == 0) o.cores = std::max(1u, std::thread::hardware_concurrency());
+    o.cores = weir::bench::coresOrHardware(o.cores);
     return o;
 }
 
@@ -447,21 +235,16 @@ bool benchmark(const std::string& name, int64_t records, size_t recordBytes, int
                const Options& o, const std::function<Checksum()>& loop,
                const std::function<Checksum(int32_t)>& pipeline) {
     auto mismatch = [&](const std::string& what, const Checksum& expected, const Checksum& got) {
-        std::printf("MISMATCH %s %s: expected count %llu sum %016llx, got count %llu sum %016llx\n",
-                    name.c_str(), what.c_str(), static_cast<unsigned long long>(expected.count),
-                    static_cast<unsigned long long>(expected.sum),
-                    static_cast<unsigned long long>(got.count),
-                    static_cast<unsigned long long>(got.sum));
-        return false;
+        return weir::bench::reportMismatch(name, what, "count", expected, got);
     };
-    Repeated baseline = measure(o.repeat, loop);
+    Repeated baseline = weir::bench::measure(o.repeat, loop);
     printRow(Row{name, "loop", 1, 1, records, recordBytes, baseline.best, 0}, o.cores);
     if (!baseline.stable)
         return mismatch("loop (between repetitions)", baseline.first, baseline.firstDifferent);
     const double baselineRate = records / baseline.best.wallSeconds;
     for (int32_t p : o.parallelisms) {
         const std::string what = "weir p=" + std::to_string(p);
-        Repeated run = measure(o.repeat, [&] { return pipeline(p); });
+        Repeated run = weir::bench::measure(o.repeat, [&] { return pipeline(p); });
         printRow(
             Row{name, "weir", p, tasksPerSubtask * p, records, recordBytes, run.best, baselineRate},
             o.cores);
@@ -492,7 +275,7 @@ int main(int argc, char** argv) {
         std::printf(
             "Mrec/s/core = Mrec/s / min(busy threads, cores); ratio = weir Mrec/s / loop Mrec/s; "
             "ratio/c = weir Mrec/s/core / loop Mrec/s\n");
-        std::printf("load average (1 min) before: %s\n\n", loadAverage().c_str());
+        std::printf("load average (1 min) before: %s\n\n", weir::bench::loadAverage().c_str());
         printHeader();
 
         bool ok = true;
@@ -508,7 +291,7 @@ int main(int argc, char** argv) {
                 [&] { return runKeyedLoop(o.keyedRecords, o.keys); },
                 [&](int32_t p) { return runKeyedPipeline(conf, p, o.keyedRecords, o.keys); });
         }
-        std::printf("\nload average (1 min) after: %s\n", loadAverage().c_str());
+        std::printf("\nload average (1 min) after: %s\n", weir::bench::loadAverage().c_str());
         return ok ? 0 : 1;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "weir_throughput: %s\n", e.what());

@@ -18,33 +18,27 @@
 //
 // Every run's checksum is compared with its loop's: a difference prints MISMATCH and exits 1.
 // bench/README.md explains every column.
-#include <sys/resource.h>
-#include <unistd.h>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include <algorithm>
-#include <atomic>
-#include <charconv>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <weir/weir.h>
 
+#include "bench_support.h"
+
 namespace {
+
+using weir::bench::Checksum;  // count: window results
+using weir::bench::Measurement;
+using weir::bench::Repeated;
 
 // ---- the workload: one definition shared by the pipelines and the loops -----------------------
 
@@ -85,49 +79,22 @@ inline uint64_t fold(const Record& r, int64_t timestamp) {
            static_cast<uint64_t>(timestamp);
 }
 
-struct Checksum {
-    uint64_t count = 0;  // window results
-    uint64_t sum = 0;
-    bool operator==(const Checksum&) const = default;
+/// The sinks' fold (see weir::bench::ChecksumSink).
+struct Fold {
+    uint64_t operator()(const Record& r, int64_t timestamp) const { return fold(r, timestamp); }
 };
 
 // ---- source ---------------------------------------------------------------------------------
 
-/// Records 0..n-1 as (i % keys, i), one per pollNext like NumberSequenceSource, strided: subtask
-/// s of p reads s, s+p, s+2p, ... Each subtask's timestamps then ascend (and advance in step with
-/// the other subtasks'), so with a watermark that trails the largest timestamp no record is ever
-/// late, at any parallelism: the window operator's watermark is the minimum over its producers.
-class StridedRecordSource final : public weir::Source<Record> {
-public:
-    StridedRecordSource(int64_t n, int64_t keys) : n_(n), keys_(keys) {}
-    weir::Boundedness getBoundedness() const override { return weir::Boundedness::BOUNDED; }
-    std::unique_ptr<weir::SourceReader<Record>> createReader(
-        const weir::SourceReaderContext& ctx) const override {
-        return std::make_unique<Reader>(ctx.subtaskIndex, ctx.parallelism, n_, keys_);
-    }
-
-private:
-    class Reader final : public weir::SourceReader<Record> {
-    public:
-        Reader(int64_t first, int64_t step, int64_t end, int64_t keys)
-            : next_(first), step_(step), end_(end), keys_(keys) {}
-        weir::InputStatus pollNext(weir::ReaderOutput<Record>& out) override {
-            if (next_ >= end_) return weir::InputStatus::END_OF_INPUT;
-            out.collect(Record{next_ % keys_, next_});
-            next_ += step_;
-            return next_ < end_ ? weir::InputStatus::MORE_AVAILABLE
-                                : weir::InputStatus::END_OF_INPUT;
-        }
-
-    private:
-        int64_t next_;
-        int64_t step_;
-        int64_t end_;
-        int64_t keys_;
-    };
-    int64_t n_;
-    int64_t keys_;
+/// Records 0..n-1 as (i % keys, i), strided (weir::bench::StridedSource): subtask s of p reads
+/// s, s+p, s+2p, ... Each subtask's timestamps then ascend (and advance in step with the other
+/// subtasks'), so with a watermark that trails the largest timestamp no record is ever late, at
+/// any parallelism: the window operator's watermark is the minimum over its producers.
+struct MakeRecord {
+    int64_t keys;
+    Record operator()(int64_t i) const { return Record{i % keys, i}; }
 };
+using StridedRecordSource = weir::bench::StridedSource<Record, MakeRecord>;
 
 /// Emits (timestamp - 1) as soon as a record with a larger timestamp arrives: the watermark of
 /// forMonotonousTimestamps, but after every round instead of every auto-watermark-interval, so
@@ -160,43 +127,9 @@ weir::WatermarkStrategy<Record> watermarkStrategy(const Workload& w, WatermarkMo
 
 // ---- sink -----------------------------------------------------------------------------------
 
-struct SharedChecksum {
-    std::atomic<uint64_t> count{0};
-    std::atomic<uint64_t> sum{0};
-};
-
-/// Each writer folds its window results into plain locals (no atomics per record) and adds them
-/// to the shared totals once, at the end of input.
-class ChecksumSink final : public weir::Sink<Record> {
-public:
-    explicit ChecksumSink(std::shared_ptr<SharedChecksum> totals) : totals_(std::move(totals)) {}
-    std::unique_ptr<weir::SinkWriter<Record>> createWriter(
-        const weir::SinkWriterContext&) const override {
-        return std::make_unique<Writer>(totals_);
-    }
-
-private:
-    class Writer final : public weir::SinkWriter<Record> {
-    public:
-        explicit Writer(std::shared_ptr<SharedChecksum> totals) : totals_(std::move(totals)) {}
-        void write(const Record& value, int64_t timestamp) override {
-            ++count_;
-            sum_ += fold(value, timestamp);
-        }
-        void flush(bool endOfInput) override {
-            if (!endOfInput) return;
-            totals_->count.fetch_add(count_);
-            totals_->sum.fetch_add(sum_);
-            count_ = sum_ = 0;
-        }
-
-    private:
-        std::shared_ptr<SharedChecksum> totals_;
-        uint64_t count_ = 0;
-        uint64_t sum_ = 0;
-    };
-    std::shared_ptr<SharedChecksum> totals_;
-};
+/// Folds every window result (weir::bench::ChecksumSink).
+using ChecksumSink = weir::bench::ChecksumSink<Record, Fold>;
+using weir::bench::SharedChecksum;
 
 // ---- the pipelines and their loops ----------------------------------------------------------
 
@@ -205,8 +138,8 @@ Checksum runWindowPipeline(const weir::Configuration& conf, int32_t parallelism,
     auto env = weir::StreamExecutionEnvironment::create(conf);
     env.setParallelism(parallelism);
     auto totals = std::make_shared<SharedChecksum>();
-    auto keyed = env.fromSource(StridedRecordSource(w.records, w.keys), watermarkStrategy(w, mode),
-                                "records")
+    auto keyed = env.fromSource(StridedRecordSource(w.records, MakeRecord{w.keys}),
+                                watermarkStrategy(w, mode), "records")
                      .keyBy([](const Record& r) { return r.first; });
     const weir::Duration size(w.sizeMs), slide(w.slideMs);
     auto sums = w.tumbling()
@@ -266,119 +199,6 @@ Checksum runWindowLoop(const Workload& w) {
     return c;
 }
 
-// ---- measuring ------------------------------------------------------------------------------
-
-/// A /proc/self/status field in KiB (VmRSS, VmHWM), or -1.
-int64_t procStatusKiB(const std::string& field) {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind(field + ":", 0) != 0) continue;
-        return std::strtoll(line.c_str() + field.size() + 1, nullptr, 10);
-    }
-    return -1;
-}
-
-/// Resets VmHWM to the current RSS (Linux >= 4.0), so that it shows the peak of the next run.
-bool resetPeakRss() {
-    std::ofstream out("/proc/self/clear_refs");
-    out << "5";
-    out.flush();
-    return static_cast<bool>(out);
-}
-
-double cpuSeconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    auto sec = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec * 1e-6; };
-    return sec(u.ru_utime) + sec(u.ru_stime);
-}
-
-int64_t maxRssKiB() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return u.ru_maxrss;  // KiB on Linux
-}
-
-struct Measurement {
-    Checksum checksum;
-    double wallSeconds = 0;
-    double cpuSeconds = 0;
-    int64_t rssGrowthKiB = -1;  // peak RSS during the run minus RSS before it
-    double otherCores = -1;     // cores other processes (and the hypervisor) kept busy meanwhile
-};
-
-/// CPU seconds the whole machine spent busy (user, nice, system, irq, softirq, steal) since boot,
-/// from /proc/stat, or -1.
-double machineBusySeconds() {
-    std::ifstream in("/proc/stat");
-    std::string cpu;
-    uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
-    if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) ||
-        cpu != "cpu")
-        return -1;
-    return static_cast<double>(user + nice + system + irq + softirq + steal) / sysconf(_SC_CLK_TCK);
-}
-
-/// The 1-minute load average: other processes competing for the cores skew every figure.
-std::string loadAverage() {
-    std::ifstream in("/proc/loadavg");
-    std::string oneMinute;
-    in >> oneMinute;
-    return oneMinute.empty() ? "?" : oneMinute;
-}
-
-Measurement measureOnce(const std::function<Checksum()>& run) {
-#if defined(__GLIBC__)
-    malloc_trim(0);  // give the previous run's freed heap back, so that its reuse is not hidden
-#endif
-    int64_t rssBefore = procStatusKiB("VmRSS");
-    bool hwmReset = resetPeakRss();
-    double cpu0 = cpuSeconds();
-    double busy0 = machineBusySeconds();
-    auto t0 = std::chrono::steady_clock::now();
-    Measurement m;
-    m.checksum = run();
-    auto t1 = std::chrono::steady_clock::now();
-    m.cpuSeconds = cpuSeconds() - cpu0;
-    m.wallSeconds = std::chrono::duration<double>(t1 - t0).count();
-    double busy1 = machineBusySeconds();
-    // /proc/stat counts in clock ticks (10 ms): meaningful for runs of a few tenths of a second.
-    if (busy0 >= 0 && busy1 >= 0)
-        m.otherCores = std::max(0.0, (busy1 - busy0 - m.cpuSeconds) / m.wallSeconds);
-    int64_t hwm = procStatusKiB("VmHWM");
-    // Without the reset VmHWM is the process-lifetime peak, which says nothing about this run.
-    // The kernel updates both counters lazily (by up to a few pages per thread): clamp at 0.
-    if (rssBefore >= 0 && hwm >= 0 && hwmReset)
-        m.rssGrowthKiB = std::max<int64_t>(0, hwm - rssBefore);
-    return m;
-}
-
-struct Repeated {
-    Measurement best;         // the run with the shortest wall time
-    Checksum first;           // the first run's checksum
-    bool stable = true;       // every run had the first run's checksum
-    Checksum firstDifferent;  // else the first one that did not
-};
-
-Repeated measure(int repeat, const std::function<Checksum()>& run) {
-    Repeated r;
-    for (int i = 0; i < repeat; ++i) {
-        Measurement m = measureOnce(run);
-        if (i == 0) {
-            r.best = m;
-            r.first = m.checksum;
-            continue;
-        }
-        if (r.stable && !(m.checksum == r.first)) {
-            r.stable = false;
-            r.firstDifferent = m.checksum;
-        }
-        if (m.wallSeconds < r.best.wallSeconds) r.best = m;
-    }
-    return r;
-}
-
 // ---- reporting ------------------------------------------------------------------------------
 
 struct Row {
@@ -400,33 +220,20 @@ void printHeader() {
 
 /// Prints a row; returns its records/s per core.
 double printRow(const Row& r, int cores) {
-    double rate = r.records / r.m.wallSeconds;
-    int busy = std::min(r.threads, cores);
-    double perCore = rate / busy;
-    double perCpuSecond = r.m.cpuSeconds > 0 ? r.records / r.m.cpuSeconds : 0;
+    const weir::bench::RowFigures f = weir::bench::rowFigures(r.m, r.records, r.threads, cores,
+                                                              r.engine == "loop", r.baselineRate);
     double resultRate = static_cast<double>(r.m.checksum.count) / r.m.wallSeconds;
-    char ratio[16] = "-", ratioPerCore[16] = "-";
-    if (r.engine != "loop" && r.baselineRate > 0) {
-        std::snprintf(ratio, sizeof ratio, "%.1f%%", 100.0 * rate / r.baselineRate);
-        std::snprintf(ratioPerCore, sizeof ratioPerCore, "%.1f%%",
-                      100.0 * perCore / r.baselineRate);
-    }
-    char growth[16] = "-";
-    if (r.m.rssGrowthKiB >= 0)
-        std::snprintf(growth, sizeof growth, "%.1f", r.m.rssGrowthKiB / 1024.0);
-    char others[16] = "-";
-    if (r.m.otherCores >= 0) std::snprintf(others, sizeof others, "%.2f", r.m.otherCores);
     std::printf(
         "%-8s %-4s %2d %3d %9lld %8llu %7.3f %8.2f %11.2f %10.2f %7.3f %6s %7s %6.1f %5s %6s  "
         "%llu %016llx\n",
         r.pipeline.c_str(), r.engine.c_str(), r.parallelism, r.threads,
         static_cast<long long>(r.records), static_cast<unsigned long long>(r.m.checksum.count),
-        r.m.wallSeconds, rate / 1e6, perCore / 1e6, perCpuSecond / 1e6, resultRate / 1e6, ratio,
-        ratioPerCore, maxRssKiB() / 1024.0, growth, others,
+        r.m.wallSeconds, f.rate / 1e6, f.perCore / 1e6, f.perCpuSecond / 1e6, resultRate / 1e6,
+        f.ratio, f.ratioPerCore, f.maxRssMiB, f.growth, f.others,
         static_cast<unsigned long long>(r.m.checksum.count),
         static_cast<unsigned long long>(r.m.checksum.sum));
     std::fflush(stdout);
-    return perCore;
+    return f.perCore;
 }
 
 // ---- command line ---------------------------------------------------------------------------
@@ -445,14 +252,7 @@ struct Options {
     bool runSliding = true;
 };
 
-int64_t parseCount(const std::string& flag, const std::string& text) {
-    int64_t v = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size() || v < 1)
-        throw weir::ConfigException("invalid " + flag + " '" + text +
-                                    "': expected a positive integer");
-    return v;
-}
+using weir::bench::parseCount;
 
 const char* kUsage =
     "usage: weir_window_throughput [--quick] [--records N] [--keys K] [--window-ms W]\n"
@@ -489,10 +289,6 @@ Options parseOptions(const std::vector<std::string>& args) {
                 throw weir::ConfigException("invalid --watermarks '" + which +
                                             "': expected periodic or per-event");
             o.watermarks = which == "periodic" ? WatermarkMode::PERIODIC : WatermarkMode::PER_EVENT;
-        } else if (a == "--repeat") {
-            o.repeat = static_cast<int>(parseCount(a, value()));
-        } else if (a == "--cores") {
-            o.cores = static_cast<int>(parseCount(a, value()));
         } else if (a == "--only") {
             const std::string& which = value();
             if (which != "tumbling" && which != "sliding")
@@ -500,19 +296,8 @@ Options parseOptions(const std::vector<std::string>& args) {
                                             "': expected tumbling or sliding");
             o.runTumbling = which == "tumbling";
             o.runSliding = which == "sliding";
-        } else if (a == "--parallelisms") {
-            o.parallelisms.clear();
-            std::string list = value();
-            for (size_t start = 0; start <= list.size();) {
-                size_t comma = std::min(list.find(',', start), list.size());
-                o.parallelisms.push_back(
-                    static_cast<int32_t>(parseCount(a, list.substr(start, comma - start))));
-                start = comma + 1;
-            }
-        } else if (a == "--help" || a == "-h") {
-            std::fputs(kUsage, stdout);
-            std::exit(0);
-        } else {
+        } else if (!weir::bench::parseCommonOption(a, value, kUsage, o.repeat, o.parallelisms,
+                                                   o.cores)) {
             throw weir::ConfigException("unknown argument '" + a + "'\n" + kUsage);
         }
     }
@@ -522,7 +307,7 @@ Options parseOptions(const std::vector<std::string>& args) {
     if (!o.slideMs) o.slideMs = std::max<int64_t>(1, o.windowMs / 2);
     if (*o.slideMs > o.windowMs)
         throw weir::ConfigException("--slide-ms must not exceed --window-ms");
-    if (o.cores == 0) o.cores = std::max(1u, std::thread::hardware_concurrency());
+    o.cores = weir::bench::coresOrHardware(o.cores);
     return o;
 }
 
@@ -532,14 +317,9 @@ bool benchmark(const std::string& name, const Workload& w, const Options& o,
                std::vector<std::pair<int32_t, double>>& perCore,
                const std::function<Checksum(int32_t)>& pipeline) {
     auto mismatch = [&](const std::string& what, const Checksum& expected, const Checksum& got) {
-        std::printf(
-            "MISMATCH %s %s: expected results %llu sum %016llx, got results %llu sum %016llx\n",
-            name.c_str(), what.c_str(), static_cast<unsigned long long>(expected.count),
-            static_cast<unsigned long long>(expected.sum),
-            static_cast<unsigned long long>(got.count), static_cast<unsigned long long>(got.sum));
-        return false;
+        return weir::bench::reportMismatch(name, what, "results", expected, got);
     };
-    Repeated baseline = measure(o.repeat, [&] { return runWindowLoop(w); });
+    Repeated baseline = weir::bench::measure(o.repeat, [&] { return runWindowLoop(w); });
     printRow(Row{name, "loop", 1, 1, w.records, baseline.best, 0}, o.cores);
     if (!baseline.stable)
         return mismatch("loop (between repetitions)", baseline.first, baseline.firstDifferent);
@@ -553,7 +333,7 @@ bool benchmark(const std::string& name, const Workload& w, const Options& o,
     const double baselineRate = w.records / baseline.best.wallSeconds;
     for (int32_t p : o.parallelisms) {
         const std::string what = "weir p=" + std::to_string(p);
-        Repeated run = measure(o.repeat, [&] { return pipeline(p); });
+        Repeated run = weir::bench::measure(o.repeat, [&] { return pipeline(p); });
         perCore.emplace_back(
             p, printRow(Row{name, "weir", p, 2 * p, w.records, run.best, baselineRate}, o.cores));
         if (!run.stable)
@@ -593,7 +373,7 @@ int main(int argc, char** argv) {
         std::printf(
             "Mrec/s/core = Mrec/s / min(busy threads, cores); Mres/s = window results/s; "
             "ratio = weir Mrec/s / loop Mrec/s; ratio/c = weir Mrec/s/core / loop Mrec/s\n");
-        std::printf("load average (1 min) before: %s\n\n", loadAverage().c_str());
+        std::printf("load average (1 min) before: %s\n\n", weir::bench::loadAverage().c_str());
         printHeader();
 
         bool ok = true;
@@ -608,7 +388,7 @@ int main(int argc, char** argv) {
                 return runWindowPipeline(conf, p, sliding, o.watermarks);
             });
         }
-        std::printf("\nload average (1 min) after: %s\n", loadAverage().c_str());
+        std::printf("\nload average (1 min) after: %s\n", weir::bench::loadAverage().c_str());
         if (ok && !tumblingPerCore.empty()) {
             std::printf("target: tumbling >= 5 Mrec/s per core:");
             for (auto [p, perCore] : tumblingPerCore)
