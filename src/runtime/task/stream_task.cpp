@@ -221,8 +221,9 @@ void StreamTask::idleWait(std::chrono::milliseconds limit) {
 bool StreamTask::processNetworkInput() {
     auto entry = gate_ ? gate_->poll() : std::nullopt;
     if (!entry) return false;
-    const auto [inputPos, channelInInput] = channelToInput_.at(entry->channel);
-    const int32_t channel = channelInInput;
+    // Plain variables, not a structured binding: the lambdas below capture them.
+    const int32_t inputPos = channelToInput_.at(entry->channel).first;
+    const int32_t channel = channelToInput_.at(entry->channel).second;
     NetworkInputBase& input = *inputs_[inputPos];
     if (!entry->event) {
         runAttributed(deployment_.operators[0].name, [&] {

@@ -72,19 +72,7 @@ private:
         collector_.setTimestamp(ts);
         context_.elementTimestamp = ts;
     }
-    struct Context final : ProcessFunction<IN1, OUT>::Context {
-        CoProcessOperator* op = nullptr;
-        int64_t elementTimestamp = kNoTimestamp;
-        std::optional<int64_t> timestamp() const override {
-            return elementTimestamp == kNoTimestamp ? std::nullopt
-                                                    : std::optional(elementTimestamp);
-        }
-        int64_t currentWatermark() const override { return op->currentWatermark(); }
-        int64_t currentProcessingTime() const override { return currentTimeMillis(); }
-        void outputErased(const std::string& tagId, const void* value) override {
-            op->rawOutput_->collectSide(tagId, value, elementTimestamp);
-        }
-    };
+    using Context = ElementContext<typename ProcessFunction<IN1, OUT>::Context>;
     UserFunctionHolder<F> udf_;
     TimestampedCollector<OUT> collector_;
     Context context_;

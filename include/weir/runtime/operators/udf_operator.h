@@ -11,6 +11,7 @@
 #include "weir/api/operator_state.h"
 #include "weir/runtime/output.h"
 #include "weir/runtime/stream_operator.h"
+#include "weir/runtime/time/processing_time_service.h"
 
 namespace weir {
 
@@ -57,6 +58,25 @@ public:
 private:
     Output<T>* out_;
     int64_t timestamp_ = kNoTimestamp;
+};
+
+/// The context of non-keyed process functions (ProcessFunction, CoProcessFunction): the
+/// element's timestamp, the operator's watermark, the task's clock and side outputs.
+template <class Base>
+struct ElementContext final : Base {
+    StreamOperator* op = nullptr;
+    int64_t elementTimestamp = kNoTimestamp;
+    std::optional<int64_t> timestamp() const override {
+        return elementTimestamp == kNoTimestamp ? std::nullopt : std::optional(elementTimestamp);
+    }
+    int64_t currentWatermark() const override { return op->currentWatermark(); }
+    int64_t currentProcessingTime() const override {
+        auto* time = op->setupInfo().processingTimeService;
+        return time ? time->getCurrentProcessingTime() : currentTimeMillis();
+    }
+    void outputErased(const std::string& tagId, const void* value) override {
+        op->rawOutput()->collectSide(tagId, value, elementTimestamp);
+    }
 };
 
 }  // namespace weir

@@ -106,9 +106,12 @@ public:
 };
 
 template <class K, class V>
-class HeapMapState final : public HeapStateTable<std::unordered_map<std::string, std::pair<K, V>>>,
-                           public MapState<K, V> {
-    using Entries = std::unordered_map<std::string, std::pair<K, V>>;
+class HeapMapState final
+    : public HeapStateTable<
+          std::unordered_map<std::string, std::pair<K, V>, detail::BytesHash, std::equal_to<>>>,
+      public MapState<K, V> {
+    using Entries =
+        std::unordered_map<std::string, std::pair<K, V>, detail::BytesHash, std::equal_to<>>;
 
 public:
     using HeapStateTable<Entries>::HeapStateTable;
@@ -119,17 +122,18 @@ public:
         return it == m->end() ? std::nullopt : std::optional<V>(it->second.second);
     }
     void put(const K& key, const V& value) override {
-        this->getOrInsert().insert_or_assign(userKey(key), std::pair<K, V>(key, value));
+        this->getOrInsert().insert_or_assign(std::string(userKey(key)),
+                                             std::pair<K, V>(key, value));
     }
     void remove(const K& key) override {
         auto* m = const_cast<Entries*>(this->find());
         if (!m) return;
-        m->erase(userKey(key));
+        if (auto it = m->find(userKey(key)); it != m->end()) m->erase(it);
         if (m->empty()) this->erase();
     }
     bool contains(const K& key) const override {
         const auto* m = this->find();
-        return m && m->count(userKey(key));
+        return m && m->find(userKey(key)) != m->end();
     }
     bool isEmpty() const override { return this->find() == nullptr; }
     std::vector<std::pair<K, V>> entries() const override {
@@ -141,11 +145,13 @@ public:
     void clear() override { this->erase(); }
 
 private:
-    static std::string userKey(const K& key) {
-        ByteWriter w;
-        Serializer<K>::serialize(key, w);
-        return std::string(reinterpret_cast<const char*>(w.data()), w.size());
+    /// The serialized map key, in a buffer reused across calls (lookups allocate nothing).
+    std::string_view userKey(const K& key) const {
+        keyWriter_.clear();
+        Serializer<K>::serialize(key, keyWriter_);
+        return {reinterpret_cast<const char*>(keyWriter_.data()), keyWriter_.size()};
     }
+    mutable ByteWriter keyWriter_{32};
 };
 
 }  // namespace weir
