@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libxxhash-dev
+  librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest clang-14 libclang-rt-14-dev
 )

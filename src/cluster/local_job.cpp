@@ -1,42 +1,21 @@
 #include "cluster/local_job.h"
 
-#include <map>
+#include <set>
 
+#include "cluster/task_wiring.h"
 #include "core/logging.h"
-#include "core/memory/buffer_pool.h"
 #include "weir/core/options.h"
+#include "weir/runtime/checkpoint/checkpointing_options.h"
 
 namespace weir {
-
-namespace {
-
-/// For each producer subtask, the consumer subtasks it sends to (in channel order).
-std::vector<std::vector<int32_t>> connections(PartitionerKind kind, int32_t producers,
-                                              int32_t consumers) {
-    std::vector<std::vector<int32_t>> out(producers);
-    for (int32_t p = 0; p < producers; ++p) {
-        if (!isPointwise(kind)) {
-            for (int32_t c = 0; c < consumers; ++c) out[p].push_back(c);
-        } else if (producers >= consumers) {
-            out[p].push_back(static_cast<int32_t>(int64_t(p) * consumers / producers));
-        } else {
-            for (int32_t c = 0; c < consumers; ++c)
-                if (int64_t(c) * producers / consumers == p) out[p].push_back(c);
-        }
-    }
-    return out;
-}
-
-}  // namespace
 
 LocalJob::LocalJob(JobGraph jobGraph, std::string jobId)
     : jobGraph_(std::move(jobGraph)), jobId_(std::move(jobId)) {}
 
 LocalJob::~LocalJob() {
     cancel();
-    for (auto& t : tasks_) t->join();
-    // Queued buffers go back to their producers' pools before any task (and pool) is destroyed.
-    for (auto& t : tasks_) t->releaseInputGate();
+    if (master_.joinable()) master_.join();
+    destroyTasks();
 }
 
 JobStatus LocalJob::status() const {
@@ -45,194 +24,300 @@ JobStatus LocalJob::status() const {
 }
 
 void LocalJob::start() {
-    deploy();
+    const Configuration& config = jobGraph_.configuration;
+    const StreamGraph& graph = *jobGraph_.streamGraph;
+    checkpointing_ = graph.executionMode != RuntimeExecutionMode::BATCH;
+    restartStrategy_ = RestartStrategy::create(config);
+
+    // Operator layout for the checkpoint metadata, and which subtask each task runs.
+    std::map<std::string, std::pair<int32_t, int32_t>> operators;
+    std::vector<int32_t> taskSubtasks;
+    std::set<std::string> operatorIds;
+    for (const auto& v : jobGraph_.vertices) {
+        for (int32_t nodeId : v.chainedNodes) {
+            const StreamNode& n = graph.node(nodeId);
+            operators[n.operatorId] = {v.parallelism, v.maxParallelism};
+            operatorIds.insert(n.operatorId);
+        }
+        for (int32_t s = 0; s < v.parallelism; ++s) taskSubtasks.push_back(s);
+    }
+
+    if (auto path = config.getOptional(options::kStateRecoveryPath)) {
+        initialRestore_ = loadCheckpointForRecovery(*path);
+        if (!config.get(options::kIgnoreUnclaimedState)) {
+            for (const auto& [id, op] : initialRestore_->operators)
+                if (!operatorIds.count(id))
+                    throw StateMigrationException(
+                        "cannot restore '" + initialRestore_->externalPath +
+                        "': it has state of operator " + id +
+                        ", which this job does not have (give operators stable ids with "
+                        ".uid(...), or set execution.state-recovery.ignore-unclaimed-state: "
+                        "true to drop that state)");
+        }
+        log::info("job '{}' restores {} {} from {}", jobGraph_.jobName,
+                  initialRestore_->type == CheckpointType::kSavepoint ? "savepoint" : "checkpoint",
+                  initialRestore_->checkpointId, initialRestore_->externalPath);
+    }
+
+    CheckpointCoordinator::Hooks hooks;
+    hooks.readiness = [this]() -> std::string {
+        if (status() != JobStatus::RUNNING) return "the job is not running";
+        std::lock_guard lock(tasksMutex_);
+        for (size_t i = 0; i < tasks_.size(); ++i)
+            if (tasks_[i]->isSource() && !endOfInput_[i]) return "";
+        return "every source has finished";
+    };
+    hooks.trigger = [this](const RuntimeEvent& barrier) {
+        std::lock_guard lock(tasksMutex_);
+        for (size_t i = 0; i < tasks_.size(); ++i)
+            if (tasks_[i]->isSource() || endOfInput_[i]) tasks_[i]->triggerCheckpoint(barrier);
+    };
+    hooks.notifyComplete = [this](int64_t id) {
+        std::lock_guard lock(tasksMutex_);
+        for (auto& t : tasks_) t->notifyCheckpointComplete(id);
+    };
+    hooks.notifyAborted = [this](int64_t id) {
+        std::lock_guard lock(tasksMutex_);
+        for (auto& t : tasks_) t->notifyCheckpointAborted(id);
+    };
+    hooks.failJob = [this](const std::string& reason) { post({Event::kFail, -1, -1, {}, reason}); };
+    coordinator_ = std::make_unique<CheckpointCoordinator>(
+        config, jobId_, std::move(operators), std::move(taskSubtasks), std::move(hooks));
+    if (initialRestore_) coordinator_->continueAfter(initialRestore_->checkpointId);
+    snapshotExecutor_ = std::make_unique<SnapshotExecutor>(2);
+
     {
         std::lock_guard lock(mutex_);
         status_ = JobStatus::RUNNING;
         startTime_ = std::chrono::steady_clock::now();
     }
+    deploy(initialRestore_ ? &*initialRestore_ : nullptr);
+    coordinator_->start();
+    master_ = std::thread([this] { runMaster(); });
+}
+
+void LocalJob::deploy(const CompletedCheckpoint* restore) {
+    TaskCheckpointSettings settings;
+    if (checkpointing_) {
+        settings.responder = coordinator_.get();
+        settings.executor = snapshotExecutor_.get();
+        settings.epoch = epoch_;
+        settings.aligned = jobGraph_.configuration.get(options::kCheckpointingMode) ==
+                           CheckpointingMode::EXACTLY_ONCE;
+    }
+    const int64_t epoch = epoch_;
+    TaskWiringCallbacks callbacks;
+    callbacks.onDone = [this, epoch](StreamTask& t, TaskState st, const std::string& err) {
+        post({Event::kTaskDone, epoch, t.taskIndex(), st, err});
+    };
+    callbacks.onEndOfInput = [this, epoch](StreamTask& t) {
+        post({Event::kEndOfInput, epoch, t.taskIndex(), TaskState::FINISHED, {}});
+    };
+    auto tasks = wireTasks(jobGraph_, settings, restore, callbacks);
+    {
+        std::lock_guard lock(tasksMutex_);
+        tasks_ = std::move(tasks);
+        endOfInput_.assign(tasks_.size(), false);
+        tasksEnded_ = 0;
+        tasksAtEndOfInput_ = 0;
+    }
     log::info("job '{}' ({}) starting {} tasks", jobGraph_.jobName, jobId_, tasks_.size());
     for (auto& t : tasks_) t->start();
 }
 
-void LocalJob::deploy() {
-    const StreamGraph& graph = *jobGraph_.streamGraph;
-    const Configuration& config = jobGraph_.configuration;
-    const auto segmentSize = static_cast<uint32_t>(config.get(options::kSegmentSize).bytes());
-    const int32_t perChannel = config.get(options::kBuffersPerChannel);
-    const int32_t floating = config.get(options::kFloatingBuffersPerGate);
-    const auto& vertices = jobGraph_.vertices;
-    const auto& edges = jobGraph_.edges;
-
-    // Which consumer subtasks each producer subtask of each edge sends to.
-    std::vector<std::vector<std::vector<int32_t>>> conn(edges.size());
-    for (size_t e = 0; e < edges.size(); ++e)
-        conn[e] = connections(graph.edges[edges[e].streamEdge].partitioner.kind,
-                              vertices[edges[e].sourceVertex].parallelism,
-                              vertices[edges[e].targetVertex].parallelism);
-
-    // Gate layout of every consumer subtask: channels ordered by operator input, edge, producer.
-    struct GateLayout {
-        std::vector<TaskInputSpec> inputs;
-        std::vector<std::pair<int32_t, int32_t>> channelToInput;
-        std::map<std::pair<int32_t, int32_t>, int32_t> channelOf;  // (edge, producer) -> channel
-    };
-    std::vector<std::vector<GateLayout>> layouts(vertices.size());
-    for (const auto& v : vertices) {
-        layouts[v.id].resize(v.parallelism);
-        for (int32_t c = 0; c < v.parallelism; ++c) {
-            GateLayout& g = layouts[v.id][c];
-            for (int32_t inputIndex = 0; inputIndex < 2; ++inputIndex) {
-                TaskInputSpec spec;
-                spec.inputIndex = inputIndex;
-                for (int32_t e : v.inputEdges) {
-                    const StreamEdge& se = graph.edges[edges[e].streamEdge];
-                    if (se.inputIndex != inputIndex) continue;
-                    spec.type = se.type;
-                    for (size_t p = 0; p < conn[e].size(); ++p) {
-                        for (int32_t target : conn[e][p]) {
-                            if (target != c) continue;
-                            g.channelOf[{e, static_cast<int32_t>(p)}] =
-                                static_cast<int32_t>(g.channelToInput.size());
-                            g.channelToInput.emplace_back(static_cast<int32_t>(g.inputs.size()),
-                                                          spec.numChannels++);
-                        }
-                    }
-                }
-                if (spec.type) g.inputs.push_back(std::move(spec));
-            }
-        }
+void LocalJob::post(Event event) {
+    {
+        std::lock_guard lock(eventsMutex_);
+        events_.push_back(std::move(event));
     }
+    eventsCv_.notify_one();
+}
 
-    // Subtasks.
-    std::vector<std::vector<StreamTask*>> taskOf(vertices.size());
-    for (const auto& v : vertices) {
-        std::map<int32_t, int32_t> position;
-        for (size_t i = 0; i < v.chainedNodes.size(); ++i)
-            position[v.chainedNodes[i]] = static_cast<int32_t>(i);
-        std::map<int32_t, int32_t> partitionOfEdge;  // stream edge -> index in v.outputEdges
-        for (size_t i = 0; i < v.outputEdges.size(); ++i)
-            partitionOfEdge[edges[v.outputEdges[i]].streamEdge] = static_cast<int32_t>(i);
+LocalJob::Event LocalJob::nextEvent() {
+    std::unique_lock lock(eventsMutex_);
+    eventsCv_.wait(lock, [&] { return !events_.empty(); });
+    Event e = std::move(events_.front());
+    events_.pop_front();
+    return e;
+}
 
-        for (int32_t s = 0; s < v.parallelism; ++s) {
-            TaskDeployment d;
-            d.taskInfo.taskName = v.name;
-            d.taskInfo.subtaskIndex = s;
-            d.taskInfo.parallelism = v.parallelism;
-            d.taskInfo.maxParallelism = v.maxParallelism;
-            d.executionMode = graph.executionMode;
-            d.inputs = layouts[v.id][s].inputs;
-            for (int32_t nodeId : v.chainedNodes) {
-                const StreamNode& n = graph.node(nodeId);
-                ChainedOperatorSpec op;
-                op.name = n.name;
-                op.operatorId = n.operatorId;
-                op.factory = n.operatorFactory;
-                op.outputType = n.outputType;
-                op.keyed = n.keyed;
-                op.isSource = n.kind == TransformationKind::SOURCE;
-                for (int32_t e : n.outEdges) {
-                    const StreamEdge& se = graph.edges[e];
-                    OperatorOutputSpec out;
-                    out.sideOutputTag = se.sideOutputTag;
-                    out.type = se.type;
-                    out.partitioner = se.partitioner;
-                    out.consumerMaxParallelism = graph.node(se.targetId).maxParallelism;
-                    if (auto it = partitionOfEdge.find(e); it != partitionOfEdge.end()) {
-                        out.partition = it->second;
-                    } else {
-                        out.chained = true;
-                        out.chainedOperator = position.at(se.targetId);
-                    }
-                    op.outputs.push_back(std::move(out));
-                }
-                d.operators.push_back(std::move(op));
-            }
-            tasks_.push_back(std::make_unique<StreamTask>(
-                std::move(d), &jobGraph_.configuration,
-                [this](StreamTask& t, TaskState st, const std::string& err) {
-                    onTaskDone(t, st, err);
-                }));
-            StreamTask* task = tasks_.back().get();
-            taskOf[v.id].push_back(task);
-            const GateLayout& g = layouts[v.id][s];
-            if (!g.channelToInput.empty()) {
-                task->createInputGate(static_cast<int32_t>(g.channelToInput.size()));
-                task->setInputChannelMapping(g.channelToInput);
-            }
+void LocalJob::runMaster() {
+    bool cancelRequested = false;
+    while (true) {
+        Event e = nextEvent();
+        if (e.kind == Event::kCancel) {
+            cancelRequested = true;
+            stopTasks(cancelRequested);
+            finishJob(JobStatus::CANCELED);
+            return;
         }
-    }
-
-    // Result partitions, in the order of each vertex's output edges.
-    for (const auto& v : vertices) {
-        for (int32_t e : v.outputEdges) {
-            const JobEdge& je = edges[e];
-            for (int32_t p = 0; p < v.parallelism; ++p) {
-                StreamTask* producer = taskOf[v.id][p];
-                std::vector<ResultPartition::Target> targets;
-                for (int32_t c : conn[e][p]) {
-                    StreamTask* consumer = taskOf[je.targetVertex][c];
-                    targets.push_back(
-                        {consumer->inputGate(), layouts[je.targetVertex][c].channelOf.at({e, p})});
-                }
-                auto pool = std::make_unique<BufferPool>(
-                    producer->info().taskNameWithSubtask() + " partition " + std::to_string(e),
-                    static_cast<uint32_t>(targets.size() * perChannel + floating), segmentSize);
-                producer->addResultPartition(std::make_unique<ResultPartition>(
-                    std::move(targets), std::move(pool), producer->cancelFlag()));
+        if (e.kind == Event::kFail) {
+            if (!restart(e.error, cancelRequested)) return;
+            continue;
+        }
+        if (e.epoch != epoch_) continue;  // from tasks of an earlier execution
+        if (e.kind == Event::kEndOfInput) {
+            std::vector<RuntimeEvent> late;
+            {
+                std::lock_guard lock(tasksMutex_);
+                if (endOfInput_[e.taskIndex]) continue;
+                endOfInput_[e.taskIndex] = true;
+                ++tasksAtEndOfInput_;
             }
+            // Checkpoints triggered before this task's end was known wait for its final state.
+            for (const auto& barrier : coordinator_->pendingBarriers())
+                tasks_[e.taskIndex]->triggerCheckpoint(barrier);
+            if (tasksAtEndOfInput_ == tasks_.size())
+                for (auto& t : tasks_) t->endOfJob();
+            continue;
+        }
+        // kTaskDone
+        ++tasksEnded_;
+        if (e.state == TaskState::FAILED) {
+            if (!restart(e.error, cancelRequested)) return;
+            continue;
+        }
+        if (e.state == TaskState::CANCELED) {
+            // A task cancelled without a request (should not happen): treat as a failure.
+            if (!restart("task " + std::to_string(e.taskIndex) + " was cancelled", cancelRequested))
+                return;
+            continue;
+        }
+        if (tasksEnded_ == tasks_.size()) {
+            finishJob(JobStatus::FINISHED);
+            return;
         }
     }
 }
 
-void LocalJob::onTaskDone(StreamTask& task, TaskState state, const std::string& error) {
-    bool cancelOthers = false;
+void LocalJob::stopTasks(bool& cancelRequested) {
     {
         std::lock_guard lock(mutex_);
-        if (state == TaskState::FAILED && failure_.empty()) {
-            failure_ = error;
-            cancelOthers = true;
-            status_ = JobStatus::FAILED;
-            log::error("job '{}' failed: {}", jobGraph_.jobName, error);
-        } else if (state == TaskState::CANCELED && status_ == JobStatus::RUNNING) {
-            status_ = JobStatus::CANCELLING;
-            cancelOthers = true;
+        if (status_ == JobStatus::RUNNING) status_ = JobStatus::CANCELLING;
+    }
+    for (auto& t : tasks_) t->cancel();
+    while (tasksEnded_ < tasks_.size()) {
+        Event e = nextEvent();
+        if (e.kind == Event::kCancel) cancelRequested = true;
+        if (e.kind == Event::kTaskDone && e.epoch == epoch_) ++tasksEnded_;
+    }
+}
+
+void LocalJob::destroyTasks() {
+    std::vector<std::unique_ptr<StreamTask>> old;
+    {
+        std::lock_guard lock(tasksMutex_);
+        old = std::move(tasks_);
+        tasks_.clear();
+        endOfInput_.clear();
+    }
+    for (auto& t : old) t->cancel();
+    for (auto& t : old) t->join();
+    // Queued buffers go back to their producers' pools before any task (and pool) is destroyed.
+    for (auto& t : old) t->releaseInputGate();
+}
+
+std::optional<CompletedCheckpoint> LocalJob::restorePoint() const {
+    if (auto latest = coordinator_->latestCompleted()) return latest;
+    return initialRestore_;
+}
+
+bool LocalJob::restart(const std::string& cause, bool& cancelRequested) {
+    {
+        std::lock_guard lock(mutex_);
+        if (failure_.empty()) failure_ = cause;
+        status_ = JobStatus::RESTARTING;
+    }
+    log::warn("job '{}' failed: {}", jobGraph_.jobName, cause);
+    stopTasks(cancelRequested);
+    if (cancelRequested) {
+        finishJob(JobStatus::CANCELED);
+        return false;
+    }
+    auto delay = restartStrategy_->onFailure(std::chrono::steady_clock::now());
+    if (!delay) {
+        {
+            std::lock_guard lock(mutex_);
+            failure_ = cause;
+            if (restartStrategy_->describe() != "none")
+                failure_ +=
+                    " (no restart left: restart strategy " + restartStrategy_->describe() + ")";
+        }
+        finishJob(JobStatus::FAILED);
+        return false;
+    }
+    destroyTasks();
+    // Wait out the delay, but let a cancellation through at once.
+    auto until = std::chrono::steady_clock::now() + *delay;
+    {
+        std::unique_lock lock(eventsMutex_);
+        while (!cancelRequested) {
+            if (!eventsCv_.wait_until(lock, until, [&] { return !events_.empty(); })) break;
+            Event e = std::move(events_.front());
+            events_.pop_front();
+            if (e.kind == Event::kCancel) cancelRequested = true;
         }
     }
-    if (cancelOthers)
-        for (auto& t : tasks_)
-            if (t.get() != &task) t->cancel();
-    std::lock_guard lock(mutex_);
-    if (++tasksEnded_ == tasks_.size()) {
-        runtimeMillis_ = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::steady_clock::now() - startTime_)
-                             .count();
-        if (!failure_.empty())
-            status_ = JobStatus::FAILED;
-        else if (cancelRequested_ || status_ == JobStatus::CANCELLING)
-            status_ = JobStatus::CANCELED;
-        else
-            status_ = JobStatus::FINISHED;
-        done_.notify_all();
+    if (cancelRequested) {
+        finishJob(JobStatus::CANCELED);
+        return false;
     }
+    epoch_ = coordinator_->restartEpoch();
+    auto point = restorePoint();
+    try {
+        deploy(point ? &*point : nullptr);
+    } catch (const std::exception& e) {
+        {
+            std::lock_guard lock(mutex_);
+            failure_ = "cannot restore from checkpoint " +
+                       (point ? std::to_string(point->checkpointId) : std::string("-")) + ": " +
+                       e.what() + " (after: " + cause + ")";
+        }
+        destroyTasks();
+        finishJob(JobStatus::FAILED);
+        return false;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        status_ = JobStatus::RUNNING;
+        failure_.clear();
+        ++numRestarts_;
+    }
+    log::info("job '{}' restarted (attempt {}) from {}", jobGraph_.jobName, numRestarts_,
+              point ? "checkpoint " + std::to_string(point->checkpointId) : "the beginning");
+    return true;
+}
+
+void LocalJob::finishJob(JobStatus terminal) {
+    coordinator_->shutdown(terminal);
+    std::lock_guard lock(mutex_);
+    runtimeMillis_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - startTime_)
+                         .count();
+    status_ = terminal;
+    terminal_ = true;
+    if (terminal == JobStatus::FAILED)
+        log::error("job '{}' failed: {}", jobGraph_.jobName, failure_);
+    done_.notify_all();
 }
 
 void LocalJob::cancel() {
     {
         std::lock_guard lock(mutex_);
-        if (status_ != JobStatus::RUNNING && status_ != JobStatus::CREATED) return;
-        cancelRequested_ = true;
-        status_ = JobStatus::CANCELLING;
+        if (terminal_ || status_ == JobStatus::CREATED) return;
+        if (status_ == JobStatus::RUNNING) status_ = JobStatus::CANCELLING;
     }
-    for (auto& t : tasks_) t->cancel();
+    post({Event::kCancel, -1, -1, {}, {}});
 }
 
 JobExecutionResult LocalJob::waitForResult() {
-    std::unique_lock lock(mutex_);
-    done_.wait(lock, [&] { return tasksEnded_ == tasks_.size(); });
-    lock.unlock();
-    for (auto& t : tasks_) t->join();
-    lock.lock();
+    {
+        std::unique_lock lock(mutex_);
+        done_.wait(lock, [&] { return terminal_; });
+    }
+    if (master_.joinable() && master_.get_id() != std::this_thread::get_id()) master_.join();
+    destroyTasks();
+    std::lock_guard lock(mutex_);
     if (status_ == JobStatus::FAILED)
         throw JobExecutionException(jobGraph_.jobName,
                                     "job '" + jobGraph_.jobName + "' failed: " + failure_);
@@ -240,6 +325,31 @@ JobExecutionResult LocalJob::waitForResult() {
         throw JobCancellationException(jobGraph_.jobName,
                                        "job '" + jobGraph_.jobName + "' was cancelled");
     return JobExecutionResult(jobId_, jobGraph_.jobName, runtimeMillis_);
+}
+
+std::string LocalJob::triggerSavepoint(const std::string& directory) {
+    if (status() != JobStatus::RUNNING)
+        throw CheckpointException("cannot take a savepoint: job '" + jobGraph_.jobName + "' is " +
+                                  jobStatusName(status()));
+    return coordinator_->triggerSavepoint(directory, SnapshotKind::kSavepoint).get();
+}
+
+std::string LocalJob::stopWithSavepoint(const std::string& directory, bool drain) {
+    throw CheckpointException("stop-with-savepoint is not implemented yet");
+}
+
+CheckpointStatistics LocalJob::checkpointStatistics() const {
+    auto s = coordinator_ ? coordinator_->stats() : CheckpointCoordinator::Stats{};
+    CheckpointStatistics out;
+    out.numCompleted = s.numCompleted;
+    out.numFailed = s.numFailed;
+    out.lastDurationMillis = s.lastDurationMillis;
+    out.lastStateSize = s.lastStateSize;
+    out.lastExternalPath = s.lastExternalPath;
+    out.lastFailure = s.lastFailure;
+    std::lock_guard lock(mutex_);
+    out.numRestarts = numRestarts_;
+    return out;
 }
 
 }  // namespace weir

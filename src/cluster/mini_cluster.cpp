@@ -23,6 +23,8 @@ const char* jobStatusName(JobStatus status) {
             return "CREATED";
         case JobStatus::RUNNING:
             return "RUNNING";
+        case JobStatus::RESTARTING:
+            return "RESTARTING";
         case JobStatus::FINISHED:
             return "FINISHED";
         case JobStatus::FAILED:

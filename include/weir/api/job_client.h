@@ -8,7 +8,21 @@
 
 namespace weir {
 
-enum class JobStatus { CREATED, RUNNING, FINISHED, FAILED, CANCELLING, CANCELED };
+enum class JobStatus { CREATED, RUNNING, RESTARTING, FINISHED, FAILED, CANCELLING, CANCELED };
+
+/// Checkpoint figures of a job, as Flink's web UI shows them.
+struct CheckpointStatistics {
+    int64_t numCompleted = 0;
+    int64_t numFailed = 0;
+    /// Duration and total state size of the latest completed checkpoint or savepoint.
+    int64_t lastDurationMillis = 0;
+    uint64_t lastStateSize = 0;
+    /// Directory of the latest completed checkpoint or savepoint (empty when in memory).
+    std::string lastExternalPath;
+    std::string lastFailure;
+    /// How often the job restarted after a failure.
+    int64_t numRestarts = 0;
+};
 
 const char* jobStatusName(JobStatus status);
 
@@ -38,6 +52,12 @@ public:
     /// Blocks until the job ends; throws JobExecutionException (or JobCancellationException)
     /// if it did not finish.
     virtual JobExecutionResult waitForResult() = 0;
+    /// Takes a savepoint; returns its directory. Throws CheckpointException.
+    virtual std::string triggerSavepoint(const std::string& directory) = 0;
+    /// Takes a savepoint and stops the job (with `drain`, after the final watermark has fired
+    /// every timer and window). Returns the savepoint's directory.
+    virtual std::string stopWithSavepoint(const std::string& directory, bool drain) = 0;
+    virtual CheckpointStatistics checkpointStatistics() const = 0;
 };
 
 class JobClient {
@@ -47,6 +67,19 @@ public:
     JobStatus getJobStatus() const { return handle_->status(); }
     void cancel() { handle_->cancel(); }
     JobExecutionResult getJobExecutionResult() { return handle_->waitForResult(); }
+    /// Takes a savepoint into `directory` (empty: execution.checkpointing.savepoint-dir) and
+    /// returns its path; blocks until it completes. Throws CheckpointException on failure.
+    std::string triggerSavepoint(const std::string& directory = "") {
+        return handle_->triggerSavepoint(directory);
+    }
+    /// Takes a savepoint, then stops the job; returns the savepoint's path. With
+    /// `advanceToEndOfEventTime` (drain) the sources first emit the final watermark, so every
+    /// window and event-time timer fires before the savepoint.
+    std::string stopWithSavepoint(bool advanceToEndOfEventTime = false,
+                                  const std::string& directory = "") {
+        return handle_->stopWithSavepoint(directory, advanceToEndOfEventTime);
+    }
+    CheckpointStatistics getCheckpointStatistics() const { return handle_->checkpointStatistics(); }
 
 private:
     std::shared_ptr<JobHandle> handle_;

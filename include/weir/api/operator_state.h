@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "weir/api/state.h"
+#include "weir/core/serializer.h"
+#include "weir/runtime/state/state_snapshot.h"
 
 namespace weir {
 
@@ -31,6 +33,14 @@ public:
     }
     void update(const std::vector<V>& vs) override { values_ = vs; }
     void clear() override { values_.clear(); }
+
+    /// Snapshot: one element per list entry.
+    void snapshotTo(std::vector<std::string>& out) const {
+        for (const auto& v : values_) out.push_back(serializeToString(v));
+    }
+    void restoreFrom(const std::vector<std::string>& elements) {
+        for (const auto& e : elements) values_.push_back(deserializeFromString<V>(e));
+    }
 
 private:
     std::vector<V> values_;
@@ -60,10 +70,22 @@ public:
     void remove(const K& key) { map_.erase(key); }
     void clear() { map_.clear(); }
 
+    /// Snapshot: one element per map entry.
+    void snapshotTo(std::vector<std::string>& out) const {
+        for (const auto& kv : map_) out.push_back(serializeToString(kv));
+    }
+    void restoreFrom(const std::vector<std::string>& elements) {
+        for (const auto& e : elements) {
+            auto kv = deserializeFromString<std::pair<K, V>>(e);
+            map_.insert_or_assign(std::move(kv.first), std::move(kv.second));
+        }
+    }
+
 private:
     std::map<K, V> map_;
 };
 
+/// The operator state of one operator subtask: list, union list and broadcast states by name.
 class OperatorStateStore {
 public:
     OperatorStateStore() = default;
@@ -85,18 +107,52 @@ public:
         return get<BroadcastState<K, V>>("broadcast:" + d.name);
     }
 
+    /// Every registered state (and every restored one that was not registered again).
+    std::vector<OperatorStateEntry> snapshot() const {
+        std::vector<OperatorStateEntry> out;
+        for (const auto& [name, holder] : states_) {
+            OperatorStateEntry e{name, modeOf(name), {}};
+            holder->snapshotTo(e.elements);
+            out.push_back(std::move(e));
+        }
+        for (const auto& [name, entry] : restored_) out.push_back(entry);
+        return out;
+    }
+    /// Loads restored entries (before any state is registered); each goes to its state when the
+    /// state is registered.
+    void restore(std::vector<OperatorStateEntry> entries) {
+        for (auto& e : entries) restored_[e.name] = std::move(e);
+    }
+
 private:
     struct Holder {
         virtual ~Holder() = default;
+        virtual void snapshotTo(std::vector<std::string>& out) const = 0;
+        virtual void restoreFrom(const std::vector<std::string>& elements) = 0;
     };
     template <class S>
     struct Typed final : Holder {
         S state;
+        void snapshotTo(std::vector<std::string>& out) const override { state.snapshotTo(out); }
+        void restoreFrom(const std::vector<std::string>& elements) override {
+            state.restoreFrom(elements);
+        }
     };
+    static OperatorStateMode modeOf(const std::string& name) {
+        if (name.rfind("union:", 0) == 0) return OperatorStateMode::kUnion;
+        if (name.rfind("broadcast:", 0) == 0) return OperatorStateMode::kBroadcast;
+        return OperatorStateMode::kSplitDistribute;
+    }
     template <class S>
     S& get(const std::string& name) {
         auto& slot = states_[name];
-        if (!slot) slot = std::make_unique<Typed<S>>();
+        if (!slot) {
+            slot = std::make_unique<Typed<S>>();
+            if (auto it = restored_.find(name); it != restored_.end()) {
+                slot->restoreFrom(it->second.elements);
+                restored_.erase(it);
+            }
+        }
         auto* typed = dynamic_cast<Typed<S>*>(slot.get());
         if (!typed)
             throw InvalidProgramException("operator state '" + name +
@@ -104,6 +160,7 @@ private:
         return typed->state;
     }
     std::map<std::string, std::unique_ptr<Holder>> states_;
+    std::map<std::string, OperatorStateEntry> restored_;
 };
 
 class FunctionInitializationContext {

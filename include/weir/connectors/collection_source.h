@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "weir/api/source.h"
+#include "weir/connectors/index_range_splits.h"
 
 namespace weir {
 
@@ -15,25 +16,31 @@ public:
     explicit CollectionSource(std::vector<T> values)
         : values_(std::make_shared<const std::vector<T>>(std::move(values))) {}
     Boundedness getBoundedness() const override { return Boundedness::BOUNDED; }
-    std::unique_ptr<SourceReader<T>> createReader(const SourceReaderContext&) const override {
-        return std::make_unique<Reader>(values_);
+    std::unique_ptr<SourceReader<T>> createReader(const SourceReaderContext& ctx) const override {
+        return std::make_unique<Reader>(values_, ctx);
     }
 
 private:
+    /// Position: the index of the next value (a checkpoint rewinds to it).
     class Reader final : public SourceReader<T> {
     public:
-        explicit Reader(std::shared_ptr<const std::vector<T>> values)
-            : values_(std::move(values)) {}
+        Reader(std::shared_ptr<const std::vector<T>> values, const SourceReaderContext& ctx)
+            : values_(std::move(values)), splits_(ctx, 0, static_cast<int64_t>(values_->size())) {}
         InputStatus pollNext(ReaderOutput<T>& out) override {
-            if (next_ >= values_->size()) return InputStatus::END_OF_INPUT;
-            out.collect((*values_)[next_++]);
-            return next_ < values_->size() ? InputStatus::MORE_AVAILABLE
-                                           : InputStatus::END_OF_INPUT;
+            if (splits_.empty()) return InputStatus::END_OF_INPUT;
+            int64_t i = splits_.take();
+            if (i < 0 || static_cast<size_t>(i) >= values_->size())
+                throw StateMigrationException("restored collection position " + std::to_string(i) +
+                                              " is outside the collection of " +
+                                              std::to_string(values_->size()) + " values");
+            out.collect((*values_)[static_cast<size_t>(i)]);
+            return splits_.empty() ? InputStatus::END_OF_INPUT : InputStatus::MORE_AVAILABLE;
         }
+        std::vector<std::string> snapshotState(int64_t) override { return splits_.snapshot(); }
 
     private:
         std::shared_ptr<const std::vector<T>> values_;
-        size_t next_ = 0;
+        IndexRangeSplits splits_;
     };
     std::shared_ptr<const std::vector<T>> values_;
 };
@@ -45,38 +52,35 @@ public:
     Boundedness getBoundedness() const override { return Boundedness::BOUNDED; }
     std::unique_ptr<SourceReader<int64_t>> createReader(
         const SourceReaderContext& ctx) const override {
-        if (to_ < from_) return std::make_unique<Reader>(1, 0);
-        // Count in unsigned arithmetic: to - from + 1 may not fit in int64.
-        uint64_t count = static_cast<uint64_t>(to_) - static_cast<uint64_t>(from_) + 1;
+        // Readers count offsets from `from` in unsigned arithmetic: to - from + 1 may not fit.
+        uint64_t count =
+            to_ < from_ ? 0 : static_cast<uint64_t>(to_) - static_cast<uint64_t>(from_) + 1;
         auto share = [&](int32_t i) {
-            return static_cast<uint64_t>((static_cast<unsigned __int128>(count) * i) /
-                                         ctx.parallelism);
+            return static_cast<int64_t>((static_cast<unsigned __int128>(count) * i) /
+                                        ctx.parallelism);
         };
-        uint64_t begin = share(ctx.subtaskIndex), end = share(ctx.subtaskIndex + 1);
-        return std::make_unique<Reader>(
-            static_cast<int64_t>(static_cast<uint64_t>(from_) + begin),
-            static_cast<int64_t>(static_cast<uint64_t>(from_) + end - 1));
+        // Offsets fit in int64 except for the full int64 range, which nobody enumerates.
+        return std::make_unique<Reader>(from_, ctx, share(ctx.subtaskIndex),
+                                        share(ctx.subtaskIndex + 1));
     }
 
 private:
+    /// Position: the offsets (from `from`) it has left, as index ranges.
     class Reader final : public SourceReader<int64_t> {
     public:
-        Reader(int64_t first, int64_t last) : next_(first), last_(last), empty_(last < first) {}
+        Reader(int64_t from, const SourceReaderContext& ctx, int64_t begin, int64_t end)
+            : from_(from), splits_(ctx, begin, end) {}
         InputStatus pollNext(ReaderOutput<int64_t>& out) override {
-            if (empty_) return InputStatus::END_OF_INPUT;
-            out.collect(next_);
-            if (next_ == last_) {
-                empty_ = true;
-                return InputStatus::END_OF_INPUT;
-            }
-            ++next_;
-            return InputStatus::MORE_AVAILABLE;
+            if (splits_.empty()) return InputStatus::END_OF_INPUT;
+            out.collect(static_cast<int64_t>(static_cast<uint64_t>(from_) +
+                                             static_cast<uint64_t>(splits_.take())));
+            return splits_.empty() ? InputStatus::END_OF_INPUT : InputStatus::MORE_AVAILABLE;
         }
+        std::vector<std::string> snapshotState(int64_t) override { return splits_.snapshot(); }
 
     private:
-        int64_t next_;
-        int64_t last_;
-        bool empty_;
+        int64_t from_;
+        IndexRangeSplits splits_;
     };
     int64_t from_;
     int64_t to_;

@@ -37,6 +37,20 @@ public:
     using Exception::Exception;
 };
 
+/// State could not be restored: a snapshot that does not fit the program (another state type,
+/// key groups outside the range, state of an operator that no longer exists).
+class StateMigrationException : public Exception {
+public:
+    using Exception::Exception;
+};
+
+/// A checkpoint or savepoint could not be taken, stored or read (I/O errors, size limits,
+/// corrupt metadata). The message names the checkpoint and the file.
+class CheckpointException : public Exception {
+public:
+    using Exception::Exception;
+};
+
 /// A job failed. what() gives the job, the failing task and the root cause.
 class JobExecutionException : public Exception {
 public:

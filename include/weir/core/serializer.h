@@ -310,4 +310,17 @@ T deserializeFromBytes(const std::vector<uint8_t>& bytes) {
     return deserializeFromBytes<T>(bytes.data(), bytes.size());
 }
 
+/// Serializes one value into a string (the form snapshots keep).
+template <Serializable T>
+std::string serializeToString(const T& v) {
+    ByteWriter out;
+    Serializer<T>::serialize(v, out);
+    return std::string(reinterpret_cast<const char*>(out.data()), out.size());
+}
+
+template <Serializable T>
+T deserializeFromString(std::string_view bytes) {
+    return deserializeFromBytes<T>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+}
+
 }  // namespace weir

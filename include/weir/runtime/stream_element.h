@@ -27,13 +27,31 @@ inline constexpr uint32_t kMaxRecordSize = 256u << 20;
 
 enum class RuntimeEventType : uint8_t {
     kEndOfPartition = 1,
+    /// Checkpoint barrier `checkpointId`: everything before it on this channel belongs to the
+    /// checkpoint, everything after it does not.
     kCheckpointBarrier = 2,
+    /// Checkpoint `checkpointId` was abandoned upstream: stop aligning for it.
+    kCancelCheckpoint = 3,
+};
+
+/// What a checkpoint barrier asks for.
+enum class SnapshotKind : uint8_t {
+    kCheckpoint = 0,
+    /// A savepoint: canonical format, taken on request.
+    kSavepoint = 1,
+    /// A savepoint after which the sources stop (stop-with-savepoint); with drain, the sources
+    /// first emit the final watermark so that every window and timer fires.
+    kSavepointSuspend = 2,
+    kSavepointTerminate = 3,
 };
 
 struct RuntimeEvent {
     RuntimeEventType type = RuntimeEventType::kEndOfPartition;
     int64_t checkpointId = 0;
     int64_t timestamp = 0;
+    SnapshotKind kind = SnapshotKind::kCheckpoint;
+    /// Unaligned barrier: it overtakes buffered data, which is stored with the snapshot.
+    bool unaligned = false;
 };
 
 }  // namespace weir

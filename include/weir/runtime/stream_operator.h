@@ -1,8 +1,15 @@
 #pragma once
 // StreamOperator: the one shape every operator has. The task calls, on its own thread and in this
 // order: setup -> initializeState -> open -> processElement / processWatermark /
-// processWatermarkStatus (per input) ... -> endInput (per input) -> finish -> close.
-// Operator code never locks: everything runs on the task's mailbox thread.
+// processWatermarkStatus (per input) ... -> endInput (per input) -> finish -> close; and at each
+// checkpoint prepareSnapshotPreBarrier -> snapshotState, later notifyCheckpointComplete or
+// notifyCheckpointAborted. Operator code never locks: everything runs on the task's mailbox
+// thread.
+//
+// State: the task owns the operator's keyed state backend (keyed operators) and operator state
+// store, restores them before initializeState (setup().restored says whether it did), and
+// snapshots them right after snapshotState, which is where an operator moves whatever it keeps
+// elsewhere into them.
 //
 // Typed inputs: a one-input operator is an Input<IN>; a two-input operator exposes Input<IN1> and
 // Input<IN2> through input(0) and input(1).
@@ -13,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "weir/core/check.h"
 #include "weir/core/configuration.h"
@@ -22,7 +30,21 @@
 namespace weir {
 
 class KeyedStateBackend;
+class OperatorStateStore;
 class ProcessingTimeService;
+
+/// Checkpoint callbacks of the user functions inside an operator (CheckpointedFunction,
+/// CheckpointListener), registered when the function opens; the task calls them after the
+/// operator's own methods.
+struct FunctionCheckpointHooks {
+    std::vector<std::function<void(int64_t checkpointId, int64_t timestamp)>> snapshot;
+    std::vector<std::function<void(int64_t checkpointId)>> complete;
+    std::vector<std::function<void(int64_t checkpointId)>> aborted;
+};
+
+/// The id under which notifyCheckpointComplete reports the end of a bounded job: every task has
+/// finished, so whatever was pre-committed at the end of input can be committed.
+inline constexpr int64_t kEndOfInputCheckpointId = INT64_MAX;
 
 /// What the task hands an operator at setup.
 struct OperatorSetup {
@@ -33,6 +55,12 @@ struct OperatorSetup {
     const Configuration* configuration = nullptr;
     /// Set for operators on a keyed stream; owned by the task.
     KeyedStateBackend* keyedStateBackend = nullptr;
+    /// The operator's list, union and broadcast state; owned by the task (null in some tests).
+    OperatorStateStore* operatorStateStore = nullptr;
+    /// Where user functions register their checkpoint callbacks (null in some tests).
+    FunctionCheckpointHooks* checkpointHooks = nullptr;
+    /// True when the state backends were restored from a checkpoint or savepoint.
+    bool restored = false;
     /// The task's clock and processing-time timers (fired on the task thread).
     ProcessingTimeService* processingTimeService = nullptr;
     /// Wakes the task's mailbox loop (for sources whose data arrives on another thread).
@@ -75,6 +103,15 @@ public:
     /// End of all input: flush buffered results.
     virtual void finish() {}
     virtual void close() {}
+
+    /// Checkpoint `checkpointId` is about to be taken: emit what must precede the barrier.
+    virtual void prepareSnapshotPreBarrier(int64_t checkpointId) {}
+    /// Moves the operator's own state into its state backends (synchronous part of a snapshot).
+    virtual void snapshotState(int64_t checkpointId, int64_t timestamp) {}
+    /// Checkpoint `checkpointId` is complete (durable); kEndOfInputCheckpointId at the end of a
+    /// bounded job.
+    virtual void notifyCheckpointComplete(int64_t checkpointId) {}
+    virtual void notifyCheckpointAborted(int64_t checkpointId) {}
 
     virtual int numberOfInputs() const { return 1; }
     /// The typed input `index` (an Input<T>), for the network and chaining outputs.

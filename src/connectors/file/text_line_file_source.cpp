@@ -10,9 +10,11 @@
 #include <filesystem>
 #include <string>
 #include <system_error>
+#include <tuple>
 #include <vector>
 
 #include "weir/core/exceptions.h"
+#include "weir/core/serializer.h"
 
 namespace weir {
 namespace {
@@ -91,6 +93,24 @@ public:
     }
 
     void close() override { closeFile(); }
+
+    /// The splits not finished: the open one from the next unread line (a line start, so that
+    /// reopening it there skips nothing), then the unopened ones.
+    std::vector<std::string> snapshotState(int64_t) override {
+        std::vector<std::string> out;
+        if (fd_ >= 0 && pos_ < end_) out.push_back(encode({*path_, pos_, end_}));
+        for (size_t i = next_; i < splits_.size(); ++i) out.push_back(encode(splits_[i]));
+        return out;
+    }
+    static std::string encode(const FileSplit& s) {
+        return serializeToString(
+            std::tuple<std::string, uint64_t, uint64_t>(s.path, s.begin, s.end));
+    }
+    static FileSplit decode(const std::string& bytes) {
+        auto [path, begin, end] =
+            deserializeFromString<std::tuple<std::string, uint64_t, uint64_t>>(bytes);
+        return FileSplit{std::move(path), begin, end};
+    }
 
 private:
     void openSplit(const FileSplit& split) {
@@ -190,6 +210,12 @@ private:
 
 std::unique_ptr<SourceReader<std::string>> TextLineFileSource::createReader(
     const SourceReaderContext& context) const {
+    if (context.restoredSplits) {
+        std::vector<FileSplit> splits;
+        for (const auto& bytes : *context.restoredSplits)
+            splits.push_back(TextLineFileReader::decode(bytes));
+        return std::make_unique<TextLineFileReader>(std::move(splits));
+    }
     uint64_t parallelism = static_cast<uint64_t>(std::max<int32_t>(context.parallelism, 1));
     uint64_t index = static_cast<uint64_t>(std::max<int32_t>(context.subtaskIndex, 0));
     std::vector<FileSplit> splits;

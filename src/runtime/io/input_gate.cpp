@@ -5,7 +5,10 @@
 namespace weir {
 
 InputGate::InputGate(int32_t numChannels, WakeupSignal* owner)
-    : queues_(numChannels), enqueued_(numChannels, false), owner_(owner) {}
+    : queues_(numChannels),
+      enqueued_(numChannels, false),
+      blocked_(numChannels, false),
+      owner_(owner) {}
 
 void InputGate::pushBuffer(int32_t channel, Buffer buffer) {
     BufferOrEvent e;
@@ -40,6 +43,13 @@ std::optional<BufferOrEvent> InputGate::poll() {
     if (available_.empty()) return std::nullopt;
     int32_t channel = available_.front();
     available_.pop_front();
+    // Blocked channels go to the back; give up after one round if all of them are blocked.
+    for (size_t tries = available_.size(); blocked_[channel]; --tries) {
+        available_.push_back(channel);
+        if (tries == 0) return std::nullopt;
+        channel = available_.front();
+        available_.pop_front();
+    }
     auto& q = queues_[channel];
     BufferOrEvent e = std::move(q.front());
     q.pop_front();
@@ -49,6 +59,14 @@ std::optional<BufferOrEvent> InputGate::poll() {
         available_.push_back(channel);  // round robin across channels
     }
     return e;
+}
+
+void InputGate::setBlocked(int32_t channel, bool blocked) {
+    {
+        std::lock_guard lock(mutex_);
+        blocked_[channel] = blocked;
+    }
+    if (!blocked) owner_->notify();
 }
 
 }  // namespace weir

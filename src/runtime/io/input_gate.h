@@ -31,8 +31,11 @@ public:
 
     void pushBuffer(int32_t channel, Buffer buffer);
     void pushEvent(int32_t channel, RuntimeEvent event);
-    /// The next buffer or event of some channel with data, or nothing if all are empty.
+    /// The next buffer or event of some unblocked channel with data, or nothing.
     std::optional<BufferOrEvent> poll();
+    /// A blocked channel keeps its data queued until unblocked (checkpoint barrier alignment).
+    /// Task thread only.
+    void setBlocked(int32_t channel, bool blocked);
     int32_t numChannels() const { return static_cast<int32_t>(queues_.size()); }
 
 private:
@@ -42,6 +45,7 @@ private:
     std::vector<std::deque<BufferOrEvent>> queues_;
     std::deque<int32_t> available_;  // channels with data, each at most once
     std::vector<bool> enqueued_;
+    std::vector<bool> blocked_;
     WakeupSignal* owner_;
 };
 

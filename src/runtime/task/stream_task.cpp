@@ -1,6 +1,9 @@
 #include "runtime/task/stream_task.h"
 
 #include "core/logging.h"
+#include "runtime/checkpoint/checkpoint_metadata.h"
+#include "runtime/checkpoint/checkpoint_responder.h"
+#include "runtime/checkpoint/snapshot_executor.h"
 #include "weir/core/options.h"
 #include "weir/runtime/operator_exception.h"
 #include "weir/runtime/operators/source_operator.h"
@@ -64,6 +67,10 @@ void StreamTask::buildChain() {
     const auto& ops = deployment_.operators;
     operators_.resize(ops.size());
     for (size_t i = 0; i < ops.size(); ++i) operators_[i] = ops[i].factory();
+    keyedStateOf_.assign(ops.size(), nullptr);
+    hooks_.resize(ops.size());
+    for (size_t i = 0; i < ops.size(); ++i)
+        operatorStores_.push_back(std::make_unique<OperatorStateStore>());
 
     // Wire back to front: a chaining output needs the operator it feeds to be set up already.
     for (size_t r = ops.size(); r-- > 0;) {
@@ -101,6 +108,11 @@ void StreamTask::buildChain() {
         setup.cancelled = &cancelled_;
         setup.wakeUpTask = [this] { signal_.notify(); };
         setup.processingTimeService = &timers_;
+        setup.operatorStateStore = operatorStores_[r].get();
+        setup.checkpointHooks = &hooks_[r];
+        const OperatorRestore* restore =
+            r < deployment_.restores.size() ? deployment_.restores[r].get() : nullptr;
+        setup.restored = restore && restore->hasState;
         if (spec.keyed) {
             const auto& info = deployment_.taskInfo;
             keyedStates_.push_back(std::make_unique<KeyedStateBackend>(
@@ -108,7 +120,10 @@ void StreamTask::buildChain() {
                                                  info.subtaskIndex),
                 info.maxParallelism));
             setup.keyedStateBackend = keyedStates_.back().get();
+            keyedStateOf_[r] = setup.keyedStateBackend;
+            if (setup.restored) setup.keyedStateBackend->restore(restore->keyGroups);
         }
+        if (setup.restored) operatorStores_[r]->restore(restore->operatorState);
         runAttributed(spec.name, [&] { operators_[r]->setup(setup, output); });
     }
     if (ops[0].isSource) source_ = static_cast<SourceOperatorBase*>(operators_[0].get());
@@ -116,6 +131,12 @@ void StreamTask::buildChain() {
     for (const auto& in : deployment_.inputs)
         inputs_.push_back(
             in.type->createNetworkInput(operators_[0].get(), in.inputIndex, in.numChannels));
+    if (gate_ && deployment_.checkpointing.responder) {
+        InputGate* gate = gate_.get();
+        barriers_ = std::make_unique<CheckpointBarrierHandler>(
+            gate->numChannels(), deployment_.checkpointing.aligned,
+            [gate](int32_t channel, bool blocked) { gate->setBlocked(channel, blocked); });
+    }
 }
 
 void StreamTask::run() {
@@ -142,7 +163,7 @@ void StreamTask::run() {
         }
         log::debug("task {} running", taskName);
         runLoop();
-        if (cancelled_.load() && !endOfInputReached_) state = TaskState::CANCELED;
+        if (cancelled_.load() && !jobEnded_) state = TaskState::CANCELED;
     } catch (const std::exception& e) {
         fail(e.what());
     } catch (...) {
@@ -176,7 +197,12 @@ void StreamTask::runLoop() {
     auto lastFlush = std::chrono::steady_clock::now();
     while (!cancelled_.load(std::memory_order_acquire)) {
         mailbox_.runAll();
-        if (endOfInputReached_) break;
+        if (jobEnded_) break;
+        if (endOfInputReached_) {
+            // Finished: answer checkpoint mails with the final state until the job ends.
+            signal_.wait(std::chrono::milliseconds(100));
+            continue;
+        }
         timers_.fireDue();
         if (!outputsAvailable()) {
             idleWait(std::chrono::milliseconds(50));
@@ -231,7 +257,21 @@ bool StreamTask::processNetworkInput() {
         });
         return true;
     }
-    if (entry->event->type == RuntimeEventType::kEndOfPartition && input.endOfPartition(channel)) {
+    const RuntimeEvent& event = *entry->event;
+    if (event.type == RuntimeEventType::kCheckpointBarrier) {
+        if (!barriers_) return true;
+        std::optional<int64_t> abandoned;
+        auto trigger = barriers_->onBarrier(entry->channel, event, abandoned);
+        if (abandoned)
+            declineCheckpoint(*abandoned, "a barrier of a newer checkpoint arrived first");
+        if (trigger) performCheckpoint(*trigger);
+        return true;
+    }
+    if (event.type != RuntimeEventType::kEndOfPartition) return true;
+    if (barriers_) {
+        if (auto trigger = barriers_->onEndOfPartition(entry->channel)) performCheckpoint(*trigger);
+    }
+    if (input.endOfPartition(channel)) {
         runAttributed(deployment_.operators[0].name,
                       [&] { operators_[0]->endInput(input.inputIndex()); });
         if (++finishedInputs_ == static_cast<int32_t>(inputs_.size())) endOfInput();
@@ -248,6 +288,128 @@ void StreamTask::endOfInput() {
     }
     for (auto& p : partitions_) p->finish();
     endOfInputReached_ = true;
+    if (deployment_.checkpointing.responder)
+        finalSnapshot_ = snapshotOperators(kEndOfInputCheckpointId, currentTimeMillis());
+    if (onEndOfInput_) onEndOfInput_(*this);
+}
+
+void StreamTask::triggerCheckpoint(const RuntimeEvent& barrier) {
+    mailbox_.put([this, barrier] {
+        if (barrier.checkpointId <= lastCheckpoint_) return;  // taken from barriers already
+        if (finalSnapshot_) {
+            lastCheckpoint_ = barrier.checkpointId;
+            upload(barrier.checkpointId, *finalSnapshot_);
+            return;
+        }
+        if (!endOfInputReached_ && source_) performCheckpoint(barrier);
+    });
+}
+
+void StreamTask::notifyCheckpointComplete(int64_t checkpointId) {
+    mailbox_.put([this, checkpointId] {
+        for (size_t i = 0; i < operators_.size(); ++i)
+            runAttributed(deployment_.operators[i].name, [&] {
+                operators_[i]->notifyCheckpointComplete(checkpointId);
+                for (auto& hook : hooks_[i].complete) hook(checkpointId);
+            });
+    });
+}
+
+void StreamTask::notifyCheckpointAborted(int64_t checkpointId) {
+    mailbox_.put([this, checkpointId] {
+        if (barriers_) barriers_->abort(checkpointId);
+        for (size_t i = 0; i < operators_.size(); ++i)
+            runAttributed(deployment_.operators[i].name, [&] {
+                operators_[i]->notifyCheckpointAborted(checkpointId);
+                for (auto& hook : hooks_[i].aborted) hook(checkpointId);
+            });
+    });
+}
+
+void StreamTask::endOfJob() {
+    mailbox_.put([this] {
+        for (size_t i = 0; i < operators_.size(); ++i)
+            runAttributed(deployment_.operators[i].name, [&] {
+                operators_[i]->notifyCheckpointComplete(kEndOfInputCheckpointId);
+                for (auto& hook : hooks_[i].complete) hook(kEndOfInputCheckpointId);
+            });
+        jobEnded_ = true;
+    });
+}
+
+void StreamTask::performCheckpoint(const RuntimeEvent& barrier) {
+    const int64_t id = barrier.checkpointId;
+    lastCheckpoint_ = std::max(lastCheckpoint_, id);
+    std::vector<RawOperatorSnapshot> raws;
+    try {
+        for (size_t i = 0; i < operators_.size(); ++i)
+            runAttributed(deployment_.operators[i].name,
+                          [&] { operators_[i]->prepareSnapshotPreBarrier(id); });
+        for (auto& p : partitions_) p->broadcastEvent(barrier);
+        raws = snapshotOperators(id, barrier.timestamp);
+    } catch (const std::exception& e) {
+        declineCheckpoint(id, e.what());
+        throw;
+    }
+    upload(id, std::move(raws));
+}
+
+std::vector<StreamTask::RawOperatorSnapshot> StreamTask::snapshotOperators(int64_t checkpointId,
+                                                                           int64_t timestamp) {
+    std::vector<RawOperatorSnapshot> raws(operators_.size());
+    for (size_t i = 0; i < operators_.size(); ++i) {
+        runAttributed(deployment_.operators[i].name, [&] {
+            operators_[i]->snapshotState(checkpointId, timestamp);
+            for (auto& hook : hooks_[i].snapshot) hook(checkpointId, timestamp);
+            RawOperatorSnapshot& raw = raws[i];
+            raw.operatorId = deployment_.operators[i].operatorId;
+            if (keyedStateOf_[i]) raw.keyed = keyedStateOf_[i]->snapshot();
+            raw.operatorState = operatorStores_[i]->snapshot();
+        });
+    }
+    return raws;
+}
+
+void StreamTask::upload(int64_t checkpointId, std::vector<RawOperatorSnapshot> raws) {
+    const auto& cp = deployment_.checkpointing;
+    auto location = cp.responder->location(checkpointId);
+    if (!location) return;  // aborted meanwhile
+    std::string prefix = "-" + std::to_string(deployment_.taskInfo.subtaskIndex);
+    bool finished = endOfInputReached_;
+    // The job runs on an I/O thread and must not touch the task (it may be gone by then).
+    cp.executor->submit([responder = cp.responder, epoch = cp.epoch, taskIndex = cp.taskIndex,
+                         checkpointId, location, prefix, finished, raws = std::move(raws)] {
+        std::vector<std::pair<std::string, OperatorSubtaskState>> states;
+        try {
+            for (const auto& raw : raws) {
+                OperatorSubtaskState st;
+                st.finished = finished;
+                if (raw.keyed) {
+                    KeyedStateHandle k;
+                    k.range = raw.keyed->range;
+                    k.offsets = raw.keyed->offsets;
+                    k.data = location->persist(raw.operatorId + prefix + "-keyed", raw.keyed->data);
+                    st.keyed = std::move(k);
+                }
+                if (!raw.operatorState.empty())
+                    st.operatorState = location->persist(raw.operatorId + prefix + "-operator",
+                                                         encodeOperatorState(raw.operatorState));
+                states.emplace_back(raw.operatorId, std::move(st));
+            }
+        } catch (const std::exception& e) {
+            responder->decline(epoch, taskIndex, checkpointId, e.what());
+            return;
+        }
+        responder->acknowledge(epoch, taskIndex, checkpointId, std::move(states));
+    });
+}
+
+void StreamTask::declineCheckpoint(int64_t checkpointId, const std::string& reason) {
+    const auto& cp = deployment_.checkpointing;
+    if (cp.responder)
+        cp.responder->decline(
+            cp.epoch, cp.taskIndex, checkpointId,
+            "task '" + deployment_.taskInfo.taskNameWithSubtask() + "': " + reason);
 }
 
 }  // namespace weir

@@ -4,22 +4,34 @@
 // Loop: run mails; if an output has no free buffer, wait (backpressure); else process one unit
 // of input (a buffer of records from the input gate, or a batch of records from the source
 // reader); when there is no input, flush partial output buffers and sleep until woken.
-// At end of input: endInput / finish every operator head first, send end-of-partition, close.
+// At end of input: endInput / finish every operator head first, send end-of-partition; then the
+// task waits (still answering checkpoint mails with its final state) until the job master says
+// that every task of the job has finished, tells its operators (kEndOfInputCheckpointId: the
+// last two-phase commits), and closes them.
 // An exception anywhere fails the task with a message naming the task and the operator.
+//
+// Checkpoints: a source task takes its snapshot when the coordinator's trigger mail arrives;
+// other tasks when the barrier handler has seen the barrier on every input channel. The snapshot
+// is prepareSnapshotPreBarrier on every operator, the barrier sent on every output, then the
+// synchronous snapshot (operator hooks, keyed state, operator state) on the task thread, and the
+// upload plus acknowledgement on a snapshot I/O thread.
 
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/concurrency/wakeup_signal.h"
+#include "runtime/checkpoint/barrier_handler.h"
 #include "runtime/io/input_gate.h"
 #include "runtime/io/result_partition.h"
 #include "runtime/task/mailbox.h"
 #include "runtime/task/task_deployment.h"
 #include "runtime/task/task_timer_service.h"
+#include "weir/api/operator_state.h"
 #include "weir/runtime/network_input.h"
 #include "weir/runtime/record_writer.h"
 #include "weir/runtime/state/keyed_state_backend.h"
@@ -59,6 +71,22 @@ public:
 
     const TaskInfo& info() const { return deployment_.taskInfo; }
     Mailbox& mailbox() { return mailbox_; }
+    int32_t taskIndex() const { return deployment_.checkpointing.taskIndex; }
+    bool isSource() const { return deployment_.operators.front().isSource; }
+
+    /// Called once from the task thread when its input has ended and its operators finished.
+    void setEndOfInputListener(std::function<void(StreamTask&)> listener) {
+        onEndOfInput_ = std::move(listener);
+    }
+    // Thread-safe; each posts a mail.
+    /// Source tasks: take checkpoint `barrier.checkpointId` now and send the barrier. A task
+    /// whose input has ended acknowledges with its final state (unless it already took that
+    /// checkpoint from barriers).
+    void triggerCheckpoint(const RuntimeEvent& barrier);
+    void notifyCheckpointComplete(int64_t checkpointId);
+    void notifyCheckpointAborted(int64_t checkpointId);
+    /// Every task of the job has finished its input: commit and close.
+    void endOfJob();
     std::vector<std::unique_ptr<ResultPartition>>& partitions() { return partitions_; }
 
 private:
@@ -73,6 +101,16 @@ private:
     bool processNetworkInput();
     void endOfInput();
 
+    /// The synchronous part of a snapshot of every operator.
+    struct RawOperatorSnapshot {
+        std::string operatorId;
+        std::optional<KeyedStateSnapshot> keyed;
+        std::vector<OperatorStateEntry> operatorState;
+    };
+    void performCheckpoint(const RuntimeEvent& barrier);
+    std::vector<RawOperatorSnapshot> snapshotOperators(int64_t checkpointId, int64_t timestamp);
+    void upload(int64_t checkpointId, std::vector<RawOperatorSnapshot> raws);
+    void declineCheckpoint(int64_t checkpointId, const std::string& reason);
     TaskDeployment deployment_;
     const Configuration* configuration_;
     CompletionCallback onDone_;
@@ -87,6 +125,15 @@ private:
     std::vector<std::unique_ptr<RecordWriter>> writers_;
 
     std::vector<std::unique_ptr<KeyedStateBackend>> keyedStates_;
+    // Per operator of the chain: its keyed backend (or null), operator state and hooks.
+    std::vector<KeyedStateBackend*> keyedStateOf_;
+    std::vector<std::unique_ptr<OperatorStateStore>> operatorStores_;
+    std::vector<FunctionCheckpointHooks> hooks_;
+    std::unique_ptr<CheckpointBarrierHandler> barriers_;
+    std::function<void(StreamTask&)> onEndOfInput_;
+    std::optional<std::vector<RawOperatorSnapshot>> finalSnapshot_;
+    int64_t lastCheckpoint_ = -1;  // newest checkpoint this task snapshotted
+    bool jobEnded_ = false;
     TaskTimerService timers_;
     std::vector<std::unique_ptr<StreamOperator>> operators_;  // head first
     std::vector<std::unique_ptr<ElementOutput>> outputs_;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/checkpoint/state_assignment.h"
 #include "weir/core/configuration.h"
 #include "weir/graph/transformation.h"
 #include "weir/runtime/task_info.h"
@@ -39,6 +40,20 @@ struct TaskInputSpec {
     int32_t numChannels = 0;
 };
 
+class CheckpointResponder;
+class SnapshotExecutor;
+
+/// How a task takes part in checkpoints (responder null: checkpointing is off).
+struct TaskCheckpointSettings {
+    CheckpointResponder* responder = nullptr;
+    SnapshotExecutor* executor = nullptr;
+    /// The task's index in the job and the execution (restart) it belongs to.
+    int32_t taskIndex = 0;
+    int64_t epoch = 0;
+    /// Exactly-once aligns barriers; at-least-once does not.
+    bool aligned = true;
+};
+
 struct TaskDeployment {
     TaskInfo taskInfo;
     RuntimeExecutionMode executionMode = RuntimeExecutionMode::STREAMING;
@@ -46,6 +61,9 @@ struct TaskDeployment {
     std::vector<ChainedOperatorSpec> operators;
     /// One per operator input of the head that is fed by the network.
     std::vector<TaskInputSpec> inputs;
+    TaskCheckpointSettings checkpointing;
+    /// Per operator (same order as `operators`): the state to restore, or null.
+    std::vector<std::shared_ptr<const OperatorRestore>> restores;
 };
 
 }  // namespace weir

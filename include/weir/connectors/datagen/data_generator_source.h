@@ -20,6 +20,7 @@
 
 #include "weir/api/source.h"
 #include "weir/connectors/datagen/rate_limiter_strategy.h"
+#include "weir/connectors/index_range_splits.h"
 #include "weir/core/exceptions.h"
 
 namespace weir {
@@ -50,7 +51,7 @@ public:
         auto share = [&](int32_t i) {
             return static_cast<int64_t>(static_cast<unsigned __int128>(count_) * i / parallelism);
         };
-        return std::make_unique<Reader>(generator_, share(ctx.subtaskIndex),
+        return std::make_unique<Reader>(generator_, ctx, share(ctx.subtaskIndex),
                                         share(ctx.subtaskIndex + 1),
                                         rate_.createRateLimiter(parallelism));
     }
@@ -59,25 +60,26 @@ public:
     const RateLimiterStrategy& rateLimiterStrategy() const { return rate_; }
 
 private:
+    /// Position: the index ranges it has left (a checkpoint rewinds to them).
     class Reader final : public SourceReader<T> {
     public:
-        Reader(std::function<T(int64_t)> generator, int64_t begin, int64_t end, RateLimiter limiter)
+        Reader(std::function<T(int64_t)> generator, const SourceReaderContext& ctx, int64_t begin,
+               int64_t end, RateLimiter limiter)
             : generator_(std::move(generator)),
-              next_(begin),
-              end_(end),
+              splits_(ctx, begin, end),
               limiter_(std::move(limiter)) {}
 
         InputStatus pollNext(ReaderOutput<T>& out) override {
-            if (next_ >= end_) return InputStatus::END_OF_INPUT;
+            if (splits_.empty()) return InputStatus::END_OF_INPUT;
             if (!limiter_.tryAcquire()) return InputStatus::NOTHING_AVAILABLE;
-            out.collect(generator_(next_++));
-            return next_ < end_ ? InputStatus::MORE_AVAILABLE : InputStatus::END_OF_INPUT;
+            out.collect(generator_(splits_.take()));
+            return splits_.empty() ? InputStatus::END_OF_INPUT : InputStatus::MORE_AVAILABLE;
         }
+        std::vector<std::string> snapshotState(int64_t) override { return splits_.snapshot(); }
 
     private:
         std::function<T(int64_t)> generator_;  // this subtask's own copy
-        int64_t next_;
-        int64_t end_;  // exclusive
+        IndexRangeSplits splits_;
         RateLimiter limiter_;
     };
 

@@ -5,9 +5,13 @@
 // pipeline.auto-watermark-interval. At the end of a bounded input the operator emits the final
 // watermark (+inf) so that every downstream event-time timer and window fires.
 // In BATCH mode only that final watermark is emitted.
+//
+// Checkpoints: the reader's split states are the operator list state "source-splits" (split
+// among the subtasks when the parallelism changes); a restored operator hands them to its reader.
 
 #include <memory>
 
+#include "weir/api/operator_state.h"
 #include "weir/api/source.h"
 #include "weir/api/watermark_strategy.h"
 #include "weir/core/options.h"
@@ -54,8 +58,15 @@ public:
             int64_t interval = setup_.configuration->get(options::kAutoWatermarkInterval).count();
             periodic_.start(time, interval, [this] { generator_->onPeriodicEmit(watermarks_); });
         }
+        if (setup_.restored && setup_.operatorStateStore) ctx.restoredSplits = splitState().get();
         reader_ = source_->createReader(ctx);
         reader_->start();
+    }
+    void snapshotState(int64_t checkpointId, int64_t) override {
+        if (setup_.operatorStateStore) splitState().update(reader_->snapshotState(checkpointId));
+    }
+    void notifyCheckpointComplete(int64_t checkpointId) override {
+        if (reader_) reader_->notifyCheckpointComplete(checkpointId);
     }
     InputStatus emitNext() override {
         InputStatus status = reader_->pollNext(readerOutput_);
@@ -71,6 +82,10 @@ public:
     }
 
 private:
+    ListState<std::string>& splitState() {
+        return setup_.operatorStateStore->getListState(
+            ListStateDescriptor<std::string>("source-splits"));
+    }
     void emit(const T& value, int64_t recordTimestamp) {
         int64_t ts = strategy_.extractTimestamp(value, recordTimestamp);
         output_->collect(value, ts);

@@ -21,12 +21,28 @@ class UserFunctionHolder {
 public:
     explicit UserFunctionHolder(F f) : function_(std::move(f)) {}
 
+    /// initializeState (CheckpointedFunction, from the operator state store the task restored),
+    /// then open (RichFunction); registers the function's checkpoint callbacks with the task.
     void openFunction(const OperatorSetup& setup) {
         runtimeContext_.emplace(setup.taskInfo, setup.keyedStateBackend,
                                 setup.processingTimeService);
+        store_ = setup.operatorStateStore ? setup.operatorStateStore : &operatorState_;
+        OperatorStateStore& store = *store_;
         if constexpr (std::is_base_of_v<CheckpointedFunction, F>) {
-            FunctionInitializationContext ctx(operatorState_, /*restored=*/false);
+            FunctionInitializationContext ctx(store, setup.restored);
             function_.initializeState(ctx);
+            if (setup.checkpointHooks)
+                setup.checkpointHooks->snapshot.push_back([this](int64_t id, int64_t ts) {
+                    function_.snapshotState(FunctionSnapshotContext(id, ts));
+                });
+        }
+        if constexpr (std::is_base_of_v<CheckpointListener, F>) {
+            if (setup.checkpointHooks) {
+                setup.checkpointHooks->complete.push_back(
+                    [this](int64_t id) { function_.notifyCheckpointComplete(id); });
+                setup.checkpointHooks->aborted.push_back(
+                    [this](int64_t id) { function_.notifyCheckpointAborted(id); });
+            }
         }
         if constexpr (std::is_base_of_v<RichFunction, F>) {
             function_.setRuntimeContext(&*runtimeContext_);
@@ -37,12 +53,14 @@ public:
         if constexpr (std::is_base_of_v<RichFunction, F>) function_.close();
     }
     F& function() { return function_; }
-    OperatorStateStore& operatorState() { return operatorState_; }
+    /// The store the function's operator state lives in (the task's, once opened).
+    OperatorStateStore& operatorState() { return store_ ? *store_ : operatorState_; }
     RuntimeContext& runtimeContext() { return *runtimeContext_; }
 
 private:
     F function_;
-    OperatorStateStore operatorState_;
+    OperatorStateStore operatorState_;  // used when the task provides none (tests)
+    OperatorStateStore* store_ = nullptr;
     std::optional<RuntimeContext> runtimeContext_;
 };
 

@@ -54,8 +54,47 @@ public:
             for (const auto& [k, v] : tables_[i])
                 fn(std::string_view(k), backend_.keyGroupRange().start + static_cast<int32_t>(i));
     }
+    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
+        uint32_t n = 0;
+        for (const auto& [k, v] : tableOf(keyGroup)) {
+            snapshot_format::writeEntry(out, k, [&](ByteWriter& o) { writeValue(v, o); });
+            ++n;
+        }
+        return n;
+    }
+    /// As snapshotKeyGroup, but writes `keep(value)` instead of each value, and skips the entry
+    /// when it returns nothing (state TTL drops expired values from full snapshots this way).
+    template <class Keep>
+    uint32_t snapshotKeyGroupFiltered(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
+        uint32_t n = 0;
+        for (const auto& [k, v] : tableOf(keyGroup)) {
+            std::optional<V> kept = keep(v);
+            if (!kept) continue;
+            snapshot_format::writeEntry(out, k, [&](ByteWriter& o) { writeValue(*kept, o); });
+            ++n;
+        }
+        return n;
+    }
+    void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
+        ByteReader in = snapshot_format::readerOf(value);
+        V v{};
+        readValue(in, v);
+        if (!in.atEnd())
+            throw SerializationException("restored state value has " +
+                                         std::to_string(in.remaining()) +
+                                         " trailing bytes: the state's type differs from the "
+                                         "snapshot's");
+        tableOf(keyGroup).insert_or_assign(std::string(key), std::move(v));
+    }
 
 protected:
+    /// The value's bytes in snapshots (map state writes its entries one by one).
+    virtual void writeValue(const V& v, ByteWriter& out) const { Serializer<V>::serialize(v, out); }
+    virtual void readValue(ByteReader& in, V& v) const { Serializer<V>::deserialize(in, v); }
+    Table& tableOf(int32_t keyGroup) const {
+        return tables_[static_cast<size_t>(keyGroup - backend_.keyGroupRange().start)];
+    }
+
     KeyedStateBackend& backend_;
     mutable std::vector<Table> tables_;
 };
@@ -143,6 +182,27 @@ public:
         return out;
     }
     void clear() override { this->erase(); }
+
+protected:
+    // Snapshot value: varint n, then n x (string userKey, u32 length + value bytes).
+    void writeValue(const Entries& m, ByteWriter& out) const override {
+        out.writeVarUInt(m.size());
+        for (const auto& [userKey, kv] : m)
+            snapshot_format::writeEntry(
+                out, userKey, [&](ByteWriter& o) { Serializer<V>::serialize(kv.second, o); });
+    }
+    void readValue(ByteReader& in, Entries& m) const override {
+        size_t n = in.readLength(5);
+        for (size_t i = 0; i < n; ++i) {
+            std::string_view userKey = snapshot_format::readKey(in);
+            ByteReader keyIn = snapshot_format::readerOf(userKey);
+            ByteReader valueIn = snapshot_format::readerOf(snapshot_format::readValue(in));
+            std::pair<K, V> kv{};
+            Serializer<K>::deserialize(keyIn, kv.first);
+            Serializer<V>::deserialize(valueIn, kv.second);
+            m.insert_or_assign(std::string(userKey), std::move(kv));
+        }
+    }
 
 private:
     /// The serialized map key, in a buffer reused across calls (lookups allocate nothing).

@@ -13,12 +13,14 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "weir/core/byte_io.h"
 #include "weir/core/check.h"
 #include "weir/core/key_groups.h"
 #include "weir/core/key_hash.h"
 #include "weir/core/serializer.h"
+#include "weir/runtime/state/state_snapshot.h"
 
 namespace weir {
 
@@ -39,6 +41,16 @@ public:
     virtual ~KeyedStateBase() = default;
     /// Visits the serialized state key and key group of every entry (heap states).
     virtual void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const {}
+    /// Writes this state's entries of `keyGroup` in the snapshot format (state_snapshot.h) and
+    /// returns how many it wrote. States that are views over other states write nothing.
+    virtual uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const { return 0; }
+    /// Called before and after the snapshotKeyGroup calls of one snapshot.
+    virtual void beginSnapshot() const {}
+    virtual void endSnapshot() const {}
+    /// Adds one entry of a snapshot (key = serialized key + namespace).
+    virtual void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) {
+        throw StateMigrationException("this state cannot restore snapshot entries");
+    }
 };
 
 class KeyedStateBackend {
@@ -94,17 +106,38 @@ public:
     const KeyGroupRange& keyGroupRange() const { return range_; }
     int32_t maxParallelism() const { return maxParallelism_; }
 
-    /// The state registered under `name`, created by `create()` on first use.
+    /// The state registered under `name`, created by `create()` on first use (and filled with
+    /// its restored entries, if the backend was restored).
     template <class S, class Factory>
     S& getOrCreateState(const std::string& name, Factory&& create) {
         auto it = states_.find(name);
-        if (it == states_.end()) it = states_.emplace(name, create()).first;
+        if (it == states_.end()) {
+            it = states_.emplace(name, create()).first;
+            claimRestored(name, *it->second);
+        }
         auto* state = dynamic_cast<S*>(it->second.get());
         if (!state)
             throw InvalidProgramException("state '" + name +
                                           "' was registered before with another kind or type");
         return *state;
     }
+
+    /// Snapshots a component the backend does not own (a timer service) with the states, until
+    /// it unregisters. Restored entries of `name` go to it at once.
+    void registerParticipant(const std::string& name, KeyedStateBase* participant) {
+        participants_[name] = participant;
+        claimRestored(name, *participant);
+    }
+    void unregisterParticipant(const std::string& name) { participants_.erase(name); }
+
+    /// Every state's entries, per key group of the range (the canonical format).
+    KeyedStateSnapshot snapshot() const;
+    /// Loads key-group sections of a snapshot (before any state is registered): each entry goes
+    /// to its state when the state registers. Entries of states that never register are kept
+    /// and written into later snapshots unchanged. Throws SerializationException on corrupt
+    /// sections and StateMigrationException on key groups outside the range.
+    void restore(const std::vector<KeyGroupSection>& sections);
+    bool restored() const { return restored_; }
 
     /// Visits every key (serialized) with an entry in the state `name`.
     void forEachStateOf(const std::string& name,
@@ -114,12 +147,28 @@ public:
     }
 
 private:
+    struct RestoredEntry {
+        int32_t keyGroup;
+        std::string key;
+        std::string value;
+    };
+    void claimRestored(const std::string& name, KeyedStateBase& state) {
+        auto it = restoredEntries_.find(name);
+        if (it == restoredEntries_.end()) return;
+        for (const auto& e : it->second) state.restoreEntry(e.keyGroup, e.key, e.value);
+        restoredEntries_.erase(it);
+    }
+
     KeyGroupRange range_;
     int32_t maxParallelism_;
     ByteWriter keyWriter_{64};
     size_t keyLength_ = 0;
     int32_t keyGroup_ = 0;
     std::map<std::string, std::unique_ptr<KeyedStateBase>> states_;
+    std::map<std::string, KeyedStateBase*> participants_;
+    /// Restored entries of states not registered (yet), by state name.
+    std::map<std::string, std::vector<RestoredEntry>> restoredEntries_;
+    bool restored_ = false;
 };
 
 }  // namespace weir

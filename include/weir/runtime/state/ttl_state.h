@@ -20,6 +20,19 @@ struct TtlValue {
     int64_t timestamp = 0;
 };
 
+template <class V>
+struct Serializer<TtlValue<V>> {
+    static void serialize(const TtlValue<V>& v, ByteWriter& out) {
+        Serializer<V>::serialize(v.value, out);
+        out.writeFixed(v.timestamp);
+    }
+    static void deserialize(ByteReader& in, TtlValue<V>& v) {
+        Serializer<V>::deserialize(in, v.value);
+        v.timestamp = in.readFixed<int64_t>();
+    }
+    static std::string name() { return "ttl<" + Serializer<V>::name() + ">"; }
+};
+
 /// The rules shared by the TTL states.
 class TtlPolicy {
 public:
@@ -35,6 +48,8 @@ public:
     bool refreshOnRead() const {
         return config_.updateType() == StateTtlConfig::UpdateType::OnReadAndWrite;
     }
+    /// Full snapshots leave out expired values (StateTtlConfig::cleanupFullSnapshot).
+    bool cleanupInSnapshot() const { return config_.cleanupFullSnapshot(); }
 
 private:
     StateTtlConfig config_;
@@ -61,6 +76,17 @@ public:
     }
     void update(const V& v) override { inner_.update(TtlValue<V>{v, policy_.now()}); }
     void clear() override { inner_.clear(); }
+
+    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
+        if (!policy_.cleanupInSnapshot()) return inner_.snapshotKeyGroup(keyGroup, out);
+        int64_t now = policy_.now();
+        return inner_.snapshotKeyGroupFiltered(keyGroup, out, [&](const TtlValue<V>& e) {
+            return policy_.expired(e.timestamp, now) ? std::nullopt : std::optional(e);
+        });
+    }
+    void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
+        inner_.restoreEntry(keyGroup, key, value);
+    }
 
 private:
     mutable HeapValueState<TtlValue<V>> inner_;
@@ -101,6 +127,23 @@ public:
     }
     void clear() override { inner_.clear(); }
 
+    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
+        if (!policy_.cleanupInSnapshot()) return inner_.snapshotKeyGroup(keyGroup, out);
+        int64_t now = policy_.now();
+        return inner_.snapshotKeyGroupFiltered(
+            keyGroup, out,
+            [&](const std::vector<TtlValue<V>>& list) -> std::optional<std::vector<TtlValue<V>>> {
+                std::vector<TtlValue<V>> kept;
+                for (const auto& e : list)
+                    if (!policy_.expired(e.timestamp, now)) kept.push_back(e);
+                if (kept.empty()) return std::nullopt;
+                return kept;
+            });
+    }
+    void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
+        inner_.restoreEntry(keyGroup, key, value);
+    }
+
 private:
     mutable HeapListState<TtlValue<V>> inner_;
     TtlPolicy policy_;
@@ -139,6 +182,21 @@ public:
         return out;
     }
     void clear() override { inner_.clear(); }
+
+    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
+        if (!policy_.cleanupInSnapshot()) return inner_.snapshotKeyGroup(keyGroup, out);
+        int64_t now = policy_.now();
+        return inner_.snapshotKeyGroupFiltered(keyGroup, out, [&](const auto& entries) {
+            auto kept = entries;
+            std::erase_if(kept, [&](const auto& kv) {
+                return policy_.expired(kv.second.second.timestamp, now);
+            });
+            return kept.empty() ? std::nullopt : std::optional(std::move(kept));
+        });
+    }
+    void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
+        inner_.restoreEntry(keyGroup, key, value);
+    }
 
 private:
     mutable HeapMapState<K, TtlValue<V>> inner_;

@@ -5,6 +5,9 @@
 // reaches them (advanceWatermark); processing-time timers when the task's clock does. Before a
 // timer's callback runs, the state backend's current key (and namespace) is the timer's.
 //
+// The timers are part of the keyed state: they are snapshotted per key group with the states
+// (as entries of "_timers/<name>") and restored with them.
+//
 // Thread-safety: used only by its task's thread.
 
 #include <cstdint>
@@ -28,11 +31,19 @@ public:
     using Callback = std::function<void(int64_t timestamp, const N& ns)>;
 
     InternalTimerService(KeyedStateBackend& backend, ProcessingTimeService* processingTime,
-                         Callback onEventTime, Callback onProcessingTime)
+                         Callback onEventTime, Callback onProcessingTime,
+                         std::string name = "user-timers")
         : backend_(backend),
           processingTime_(processingTime),
           onEventTime_(std::move(onEventTime)),
-          onProcessingTime_(std::move(onProcessingTime)) {}
+          onProcessingTime_(std::move(onProcessingTime)),
+          snapshotName_("_timers/" + std::move(name)),
+          participant_(*this) {
+        backend_.registerParticipant(snapshotName_, &participant_);
+    }
+    ~InternalTimerService() { backend_.unregisterParticipant(snapshotName_); }
+    InternalTimerService(const InternalTimerService&) = delete;
+    InternalTimerService& operator=(const InternalTimerService&) = delete;
 
     void registerEventTimeTimer(const N& ns, int64_t time) { insert(eventTimers_, ns, time); }
     void deleteEventTimeTimer(const N& ns, int64_t time) { erase(eventTimers_, ns, time); }
@@ -167,10 +178,64 @@ private:
         }
     }
 
+    /// Snapshot entry per timer: key = the timer's key; value = u8 domain (0 event time,
+    /// 1 processing time), i64 timestamp, then the namespace bytes.
+    struct Participant final : KeyedStateBase {
+        explicit Participant(InternalTimerService& s) : service(s) {}
+        void beginSnapshot() const override {
+            const auto& range = service.backend_.keyGroupRange();
+            byGroup.assign(static_cast<size_t>(range.size()), {});
+            for (uint8_t domain = 0; domain < 2; ++domain)
+                for (const Entry& e : service.timersOf(domain).ordered)
+                    byGroup[static_cast<size_t>(e.keyGroup - range.start)].push_back({domain, &e});
+        }
+        void endSnapshot() const override { byGroup.clear(); }
+        uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
+            const auto& list =
+                byGroup[static_cast<size_t>(keyGroup - service.backend_.keyGroupRange().start)];
+            for (const auto& [domain, e] : list)
+                snapshot_format::writeEntry(out, e->key, [&](ByteWriter& o) {
+                    o.writeByte(domain);
+                    o.writeFixed(e->timestamp);
+                    o.writeRaw(e->nsBytes.data(), e->nsBytes.size());
+                });
+            return static_cast<uint32_t>(list.size());
+        }
+        void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
+            ByteReader in = snapshot_format::readerOf(value);
+            uint8_t domain = in.readByte();
+            if (domain > 1)
+                throw SerializationException("corrupt timer entry: domain " +
+                                             std::to_string(domain));
+            int64_t timestamp = in.readFixed<int64_t>();
+            std::string_view nsBytes = value.substr(value.size() - in.remaining());
+            N ns{};
+            Serializer<N>::deserialize(in, ns);
+            service.restoreTimer(domain, Entry{timestamp, std::string(key), std::string(nsBytes),
+                                               keyGroup, std::move(ns)});
+        }
+        InternalTimerService& service;
+        mutable std::vector<std::vector<std::pair<uint8_t, const Entry*>>> byGroup;
+    };
+
+    const auto& timersOf(uint8_t domain) const {
+        return domain == 0 ? eventTimers_ : processingTimers_;
+    }
+    void restoreTimer(uint8_t domain, Entry e) {
+        Timers& timers = domain == 0 ? eventTimers_ : processingTimers_;
+        std::string_view id = idOf(View{e.timestamp, e.key, e.nsBytes});
+        if (!timers.ids.emplace(id).second) return;
+        int64_t time = e.timestamp;
+        timers.ordered.insert(std::move(e));
+        if (domain == 1 && time == timers.ordered.begin()->timestamp) scheduleProcessingTime(time);
+    }
+
     KeyedStateBackend& backend_;
     ProcessingTimeService* processingTime_;
     Callback onEventTime_;
     Callback onProcessingTime_;
+    std::string snapshotName_;
+    Participant participant_;
     Timers eventTimers_;
     Timers processingTimers_;
     ByteWriter nsWriter_{32};

@@ -176,6 +176,11 @@ struct Buffering {
     struct Acc {
         std::vector<T> values;
         std::vector<int64_t> timestamps;
+        // Serializable (window contents are checkpointed).
+        friend constexpr auto weirStructFields(const Acc*) {
+            return detail::makeStructFields("Buffering::Acc", "values, timestamps", &Acc::values,
+                                            &Acc::timestamps);
+        }
     };
     Finisher finisher;
     explicit Buffering(Finisher f) : finisher(std::move(f)) {}

@@ -1,0 +1,373 @@
+#include "runtime/checkpoint/checkpoint_coordinator.h"
+
+#include "core/logging.h"
+#include "runtime/checkpoint/checkpoint_metadata.h"
+#include "weir/core/exceptions.h"
+
+namespace weir {
+
+namespace {
+bool isSavepoint(SnapshotKind kind) { return kind != SnapshotKind::kCheckpoint; }
+}  // namespace
+
+CheckpointCoordinator::CheckpointCoordinator(
+    const Configuration& config, std::string jobId,
+    std::map<std::string, std::pair<int32_t, int32_t>> operators,
+    std::vector<int32_t> taskSubtasks, Hooks hooks)
+    : jobId_(std::move(jobId)),
+      timeout_(config.get(options::kCheckpointTimeout)),
+      minPause_(config.get(options::kMinPauseBetweenCheckpoints)),
+      maxConcurrent_(std::max(1, config.get(options::kMaxConcurrentCheckpoints))),
+      tolerableFailures_(config.get(options::kTolerableFailedCheckpoints)),
+      numRetained_(std::max(1, config.get(options::kNumRetainedCheckpoints))),
+      retention_(config.get(options::kExternalizedCheckpointRetention)),
+      storage_(config, jobId_),
+      operators_(std::move(operators)),
+      taskSubtasks_(std::move(taskSubtasks)),
+      hooks_(std::move(hooks)) {
+    if (auto interval = config.getOptional(options::kCheckpointingInterval))
+        interval_ = *interval;
+    if (timeout_.count() <= 0)
+        throw ConfigException("execution.checkpointing.timeout must be positive");
+}
+
+CheckpointCoordinator::~CheckpointCoordinator() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void CheckpointCoordinator::start() {
+    thread_ = std::thread([this] { run(); });
+}
+
+int64_t CheckpointCoordinator::epoch() const {
+    std::lock_guard lock(mutex_);
+    return epoch_;
+}
+
+int64_t CheckpointCoordinator::restartEpoch() {
+    std::vector<int64_t> ids;
+    {
+        std::lock_guard lock(mutex_);
+        ++epoch_;
+        for (const auto& [id, p] : pending_) ids.push_back(id);
+    }
+    for (int64_t id : ids) abort(id, "the job is restarting", false);
+    std::lock_guard lock(mutex_);
+    return epoch_;
+}
+
+void CheckpointCoordinator::continueAfter(int64_t id) {
+    std::lock_guard lock(mutex_);
+    nextId_ = std::max(nextId_, id + 1);
+}
+
+std::optional<CompletedCheckpoint> CheckpointCoordinator::latestCompleted() const {
+    std::lock_guard lock(mutex_);
+    if (completed_.empty()) return std::nullopt;
+    return completed_.back();
+}
+
+std::vector<RuntimeEvent> CheckpointCoordinator::pendingBarriers() const {
+    std::lock_guard lock(mutex_);
+    std::vector<RuntimeEvent> out;
+    for (const auto& [id, p] : pending_) {
+        RuntimeEvent barrier;
+        barrier.type = RuntimeEventType::kCheckpointBarrier;
+        barrier.checkpointId = id;
+        barrier.timestamp = p->timestamp;
+        barrier.kind = p->kind;
+        out.push_back(barrier);
+    }
+    return out;
+}
+
+CheckpointCoordinator::Stats CheckpointCoordinator::stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+}
+
+void CheckpointCoordinator::run() {
+    using Clock = std::chrono::steady_clock;
+    auto nextTrigger = Clock::now() + interval_;
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        auto wakeAt = Clock::now() + std::chrono::milliseconds(50);
+        if (periodicCheckpointsEnabled()) wakeAt = std::min(wakeAt, nextTrigger);
+        cv_.wait_until(lock, wakeAt, [&] { return stopping_; });
+        if (stopping_) break;
+        auto now = Clock::now();
+
+        std::vector<int64_t> expired;
+        for (const auto& [id, p] : pending_)
+            if (now - p->started >= timeout_) expired.push_back(id);
+        if (!expired.empty()) {
+            lock.unlock();
+            for (int64_t id : expired)
+                abort(id, "checkpoint " + std::to_string(id) + " expired before completing (" +
+                              "execution.checkpointing.timeout " +
+                              std::to_string(timeout_.count()) + " ms)",
+                      true);
+            lock.lock();
+            continue;
+        }
+
+        if (!periodicCheckpointsEnabled() || now < nextTrigger) continue;
+        size_t inProgress = 0;
+        for (const auto& [id, p] : pending_) inProgress += isSavepoint(p->kind) ? 0 : 1;
+        if (inProgress >= static_cast<size_t>(maxConcurrent_)) continue;
+        if (minPause_.count() > 0 && lastCompletion_ != Clock::time_point{} &&
+            now < lastCompletion_ + minPause_) {
+            nextTrigger = lastCompletion_ + minPause_;
+            continue;
+        }
+        nextTrigger = now + interval_;
+        lock.unlock();
+        std::string reason;
+        if (!startPending(SnapshotKind::kCheckpoint, "", reason))
+            log::debug("checkpoint not triggered: {}", reason);
+        lock.lock();
+    }
+}
+
+std::shared_ptr<CheckpointCoordinator::Pending> CheckpointCoordinator::startPending(
+    SnapshotKind kind, const std::string& savepointDir, std::string& reason,
+    std::shared_ptr<std::promise<std::string>> savepointPromise,
+    std::shared_ptr<std::promise<int64_t>> checkpointPromise) {
+    reason = hooks_.readiness ? hooks_.readiness() : "";
+    if (!reason.empty()) return nullptr;
+    auto p = std::make_shared<Pending>();
+    p->kind = kind;
+    p->timestamp = currentTimeMillis();
+    p->started = std::chrono::steady_clock::now();
+    p->acked.assign(taskSubtasks_.size(), false);
+    p->savepointPromise = std::move(savepointPromise);
+    p->checkpointPromise = std::move(checkpointPromise);
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) {
+            reason = "the job is shutting down";
+            return nullptr;
+        }
+        p->id = nextId_++;
+    }
+    try {
+        p->location = isSavepoint(kind) ? storage_.initializeSavepoint(savepointDir)
+                                        : storage_.initializeCheckpoint(p->id);
+    } catch (const Exception& e) {
+        reason = e.what();
+        return nullptr;
+    }
+    p->result.jobId = jobId_;
+    p->result.checkpointId = p->id;
+    p->result.timestamp = p->timestamp;
+    p->result.type = isSavepoint(kind) ? CheckpointType::kSavepoint : CheckpointType::kCheckpoint;
+    for (const auto& [id, par] : operators_) {
+        p->result.operators[id].parallelism = par.first;
+        p->result.operators[id].maxParallelism = par.second;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        pending_[p->id] = p;
+    }
+    RuntimeEvent barrier;
+    barrier.type = RuntimeEventType::kCheckpointBarrier;
+    barrier.checkpointId = p->id;
+    barrier.timestamp = p->timestamp;
+    barrier.kind = kind;
+    log::debug("triggering {} {}", isSavepoint(kind) ? "savepoint" : "checkpoint", p->id);
+    hooks_.trigger(barrier);
+    return p;
+}
+
+std::future<std::string> CheckpointCoordinator::triggerSavepoint(const std::string& targetDirectory,
+                                                                 SnapshotKind kind) {
+    auto promise = std::make_shared<std::promise<std::string>>();
+    auto future = promise->get_future();
+    std::string reason;
+    if (!startPending(kind, targetDirectory, reason, promise, nullptr))
+        promise->set_exception(std::make_exception_ptr(
+            CheckpointException("savepoint could not be triggered: " + reason)));
+    return future;
+}
+
+std::future<int64_t> CheckpointCoordinator::triggerCheckpoint() {
+    auto promise = std::make_shared<std::promise<int64_t>>();
+    auto future = promise->get_future();
+    std::string reason;
+    if (!startPending(SnapshotKind::kCheckpoint, "", reason, nullptr, promise))
+        promise->set_exception(std::make_exception_ptr(
+            CheckpointException("checkpoint could not be triggered: " + reason)));
+    return future;
+}
+
+std::shared_ptr<const CheckpointStorageLocation> CheckpointCoordinator::location(
+    int64_t checkpointId) {
+    std::lock_guard lock(mutex_);
+    auto it = pending_.find(checkpointId);
+    return it == pending_.end() ? nullptr : it->second->location;
+}
+
+void CheckpointCoordinator::acknowledge(
+    int64_t epoch, int32_t taskIndex, int64_t checkpointId,
+    std::vector<std::pair<std::string, OperatorSubtaskState>> states) {
+    std::shared_ptr<Pending> done;
+    {
+        std::lock_guard lock(mutex_);
+        if (epoch != epoch_) return;
+        auto it = pending_.find(checkpointId);
+        if (it == pending_.end()) return;
+        Pending& p = *it->second;
+        if (taskIndex < 0 || static_cast<size_t>(taskIndex) >= p.acked.size() ||
+            p.acked[taskIndex])
+            return;
+        p.acked[taskIndex] = true;
+        ++p.numAcked;
+        int32_t subtask = taskSubtasks_[taskIndex];
+        for (auto& [operatorId, st] : states) {
+            if (st.keyed) p.result.stateSize += st.keyed->data.size;
+            if (st.operatorState) p.result.stateSize += st.operatorState->size;
+            p.result.operators[operatorId].subtasks[subtask] = std::move(st);
+        }
+        if (p.numAcked == p.acked.size()) {
+            done = it->second;
+            pending_.erase(it);
+        }
+    }
+    if (done) complete(std::move(done));
+}
+
+void CheckpointCoordinator::decline(int64_t epoch, int32_t taskIndex, int64_t checkpointId,
+                                    const std::string& reason) {
+    {
+        std::lock_guard lock(mutex_);
+        if (epoch != epoch_) return;
+    }
+    abort(checkpointId, "declined by " + reason, true);
+}
+
+void CheckpointCoordinator::complete(std::shared_ptr<Pending> p) {
+    const bool savepoint = isSavepoint(p->kind);
+    try {
+        p->location->writeMetadata(encodeMetadata(p->result));
+    } catch (const std::exception& e) {
+        {
+            std::lock_guard lock(mutex_);
+            pending_[p->id] = p;  // so that abort finds it
+        }
+        abort(p->id, std::string("cannot write its metadata: ") + e.what(), !savepoint);
+        return;
+    }
+    p->result.externalPath = p->location->directory();
+    auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - p->started)
+                        .count();
+    std::vector<CompletedCheckpoint> subsumed;
+    std::vector<int64_t> older;
+    {
+        std::lock_guard lock(mutex_);
+        stats_.lastDurationMillis = duration;
+        stats_.lastStateSize = p->result.stateSize;
+        stats_.lastExternalPath = p->result.externalPath;
+        if (!savepoint) {
+            ++stats_.numCompleted;
+            consecutiveFailures_ = 0;
+            lastCompletion_ = std::chrono::steady_clock::now();
+            completed_.push_back(p->result);
+            while (completed_.size() > static_cast<size_t>(numRetained_)) {
+                subsumed.push_back(std::move(completed_.front()));
+                completed_.pop_front();
+            }
+            for (const auto& [id, other] : pending_)
+                if (id < p->id && !isSavepoint(other->kind)) older.push_back(id);
+        }
+    }
+    log::info("{} {} of job {} completed in {} ms ({} bytes){}", savepoint ? "savepoint" : "checkpoint",
+              p->id, jobId_, duration, p->result.stateSize,
+              p->result.externalPath.empty() ? "" : " at " + p->result.externalPath);
+    for (int64_t id : older) abort(id, "subsumed by checkpoint " + std::to_string(p->id), false);
+    for (const auto& c : subsumed) discard(c);
+    if (hooks_.notifyComplete) hooks_.notifyComplete(p->id);
+    if (p->savepointPromise) p->savepointPromise->set_value(p->result.externalPath);
+    if (p->checkpointPromise) p->checkpointPromise->set_value(p->id);
+}
+
+void CheckpointCoordinator::abort(int64_t id, const std::string& reason, bool countsAsFailure) {
+    std::shared_ptr<Pending> p;
+    bool failJob = false;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = pending_.find(id);
+        if (it == pending_.end()) return;
+        p = it->second;
+        pending_.erase(it);
+        if (!isSavepoint(p->kind)) {
+            if (countsAsFailure) {
+                ++stats_.numFailed;
+                stats_.lastFailure = reason;
+                failJob = ++consecutiveFailures_ > tolerableFailures_;
+            }
+        }
+    }
+    log::warn("{} {} of job {} aborted: {}", isSavepoint(p->kind) ? "savepoint" : "checkpoint", id,
+              jobId_, reason);
+    if (p->location) p->location->discard();
+    if (hooks_.notifyAborted) hooks_.notifyAborted(id);
+    std::string message =
+        (isSavepoint(p->kind) ? "savepoint " : "checkpoint ") + std::to_string(id) + " failed: " + reason;
+    if (p->savepointPromise)
+        p->savepointPromise->set_exception(std::make_exception_ptr(CheckpointException(message)));
+    if (p->checkpointPromise)
+        p->checkpointPromise->set_exception(std::make_exception_ptr(CheckpointException(message)));
+    if (failJob && hooks_.failJob)
+        hooks_.failJob("exceeded the checkpoint tolerable failure threshold (" +
+                       std::to_string(tolerableFailures_) +
+                       ", execution.checkpointing.tolerable-failed-checkpoints): " + message);
+}
+
+void CheckpointCoordinator::discard(const CompletedCheckpoint& c) {
+    if (c.externalPath.empty()) return;
+    CheckpointStorageLocation(c.externalPath, 0, 0).discard();
+}
+
+void CheckpointCoordinator::shutdown(JobStatus terminal) {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    std::vector<int64_t> ids;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [id, p] : pending_) ids.push_back(id);
+    }
+    for (int64_t id : ids) abort(id, "the job ended", false);
+    bool keep = false;
+    switch (retention_) {
+        case ExternalizedCheckpointRetention::RETAIN_ON_CANCELLATION:
+            keep = terminal == JobStatus::CANCELED || terminal == JobStatus::FAILED;
+            break;
+        case ExternalizedCheckpointRetention::DELETE_ON_CANCELLATION:
+            keep = terminal == JobStatus::FAILED;
+            break;
+        case ExternalizedCheckpointRetention::NO_EXTERNALIZED_CHECKPOINTS:
+            keep = false;
+            break;
+    }
+    std::deque<CompletedCheckpoint> completed;
+    {
+        std::lock_guard lock(mutex_);
+        completed = completed_;
+    }
+    if (!keep) {
+        for (const auto& c : completed) discard(c);
+        storage_.removeJobDirectoryIfEmpty();
+    }
+}
+
+}  // namespace weir

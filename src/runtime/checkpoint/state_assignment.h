@@ -1,0 +1,39 @@
+#pragma once
+// State assignment: which part of a completed checkpoint each operator subtask restores, at the
+// checkpoint's parallelism or another one.
+//
+//   keyed state     the sections of the key groups the new subtask owns, read from every old
+//                   subtask whose range overlaps;
+//   list state      same parallelism: the subtask's own list; otherwise the lists of all old
+//                   subtasks, concatenated and cut into one contiguous share per new subtask;
+//   union state     every element of every old subtask;
+//   broadcast state old subtask 0's copy.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/checkpoint/state_handles.h"
+#include "weir/runtime/state/state_snapshot.h"
+
+namespace weir {
+
+struct OperatorRestore {
+    /// False when the checkpoint has no state for the operator (it starts empty).
+    bool hasState = false;
+    std::vector<KeyGroupSection> keyGroups;  // views into `blobs`
+    std::vector<OperatorStateEntry> operatorState;
+    std::vector<std::shared_ptr<const std::string>> blobs;
+};
+
+/// The state of operator `operatorId` for subtask `subtaskIndex` of `parallelism`, whose key
+/// groups are `range`. Reads files relative to the checkpoint's directory. Throws
+/// CheckpointException when a file is missing or corrupt, StateMigrationException when the
+/// checkpoint does not fit (another max parallelism).
+OperatorRestore assignOperatorState(const CompletedCheckpoint& checkpoint,
+                                    const std::string& operatorId, int32_t subtaskIndex,
+                                    int32_t parallelism, int32_t maxParallelism,
+                                    const KeyGroupRange& range);
+
+}  // namespace weir

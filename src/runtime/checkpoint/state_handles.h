@@ -1,0 +1,62 @@
+#pragma once
+// What a checkpoint records of each operator subtask's state: handles to bytes that are either
+// kept inline (small state, the 'jobmanager' storage) or in a file of the checkpoint storage.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "weir/core/key_groups.h"
+
+namespace weir {
+
+/// Bytes of a snapshot, inline or in a file. A file path is relative to the directory of the
+/// checkpoint's _metadata (so savepoints can be moved), or absolute.
+struct StreamStateHandle {
+    std::string inlineData;
+    std::string path;
+    uint64_t size = 0;
+    bool isFile() const { return !path.empty(); }
+};
+
+/// Keyed state of one subtask: one section per key group of `range`.
+struct KeyedStateHandle {
+    KeyGroupRange range;
+    std::vector<uint64_t> offsets;  // range.size() + 1 entries
+    StreamStateHandle data;
+};
+
+/// The state of one operator of one subtask.
+struct OperatorSubtaskState {
+    std::optional<KeyedStateHandle> keyed;
+    /// Serialized std::vector<OperatorStateEntry> (operator_state_codec.h).
+    std::optional<StreamStateHandle> operatorState;
+    /// True once the subtask had finished its input (its state is final).
+    bool finished = false;
+};
+
+/// The state of one operator (by operator id) across its subtasks.
+struct OperatorState {
+    int32_t parallelism = 0;
+    int32_t maxParallelism = 0;
+    std::map<int32_t, OperatorSubtaskState> subtasks;
+};
+
+enum class CheckpointType : uint8_t { kCheckpoint = 0, kSavepoint = 1 };
+
+/// A completed checkpoint or savepoint: what _metadata holds.
+struct CompletedCheckpoint {
+    std::string jobId;
+    int64_t checkpointId = 0;
+    int64_t timestamp = 0;
+    CheckpointType type = CheckpointType::kCheckpoint;
+    std::map<std::string, OperatorState> operators;  // by operator id
+    /// Directory of _metadata (empty when the checkpoint lives in memory only).
+    std::string externalPath;
+    /// Total bytes of state (inline and files), for statistics.
+    uint64_t stateSize = 0;
+};
+
+}  // namespace weir

@@ -1,0 +1,90 @@
+#include "weir/runtime/state/keyed_state_backend.h"
+
+namespace weir {
+
+namespace fmt = snapshot_format;
+
+KeyedStateSnapshot KeyedStateBackend::snapshot() const {
+    KeyedStateSnapshot out;
+    out.range = range_;
+    ByteWriter w(4096);
+    // One section per key group; a state appears in a section only if it has entries there.
+    auto writeState = [&](const std::string& name, auto&& writeEntries) -> bool {
+        size_t start = w.size();
+        w.writeString(name);
+        size_t countAt = w.reserve(4);
+        uint32_t n = writeEntries();
+        if (n == 0) {
+            w.truncate(start);
+            return false;
+        }
+        fmt::patchU32(w, countAt, n);
+        return true;
+    };
+    for (const auto& [name, state] : states_) state->beginSnapshot();
+    for (const auto& [name, participant] : participants_) participant->beginSnapshot();
+    for (int32_t kg = range_.start; kg < range_.end; ++kg) {
+        out.offsets.push_back(w.size());
+        size_t numStatesAt = w.reserve(4);
+        uint32_t numStates = 0;
+        for (const auto& [name, state] : states_)
+            numStates += writeState(name, [&] { return state->snapshotKeyGroup(kg, w); });
+        for (const auto& [name, participant] : participants_)
+            numStates += writeState(name, [&] { return participant->snapshotKeyGroup(kg, w); });
+        for (const auto& [name, entries] : restoredEntries_) {
+            numStates += writeState(name, [&] {
+                uint32_t n = 0;
+                for (const auto& e : entries) {
+                    if (e.keyGroup != kg) continue;
+                    fmt::writeEntry(w, e.key,
+                                    [&](ByteWriter& o) { o.writeRaw(e.value.data(), e.value.size()); });
+                    ++n;
+                }
+                return n;
+            });
+        }
+        fmt::patchU32(w, numStatesAt, numStates);
+    }
+    for (const auto& [name, state] : states_) state->endSnapshot();
+    for (const auto& [name, participant] : participants_) participant->endSnapshot();
+    out.offsets.push_back(w.size());
+    out.data.assign(reinterpret_cast<const char*>(w.data()), w.size());
+    return out;
+}
+
+void KeyedStateBackend::restore(const std::vector<KeyGroupSection>& sections) {
+    restored_ = true;
+    for (const auto& section : sections) {
+        if (!range_.contains(section.keyGroup))
+            throw StateMigrationException("restored key group " + std::to_string(section.keyGroup) +
+                                          " is outside this subtask's key groups " +
+                                          range_.toString());
+        if (section.bytes.empty()) continue;
+        ByteReader in = fmt::readerOf(section.bytes);
+        uint32_t numStates = in.readFixed<uint32_t>();
+        for (uint32_t s = 0; s < numStates; ++s) {
+            std::string name;
+            in.readString(name);
+            uint32_t numEntries = in.readFixed<uint32_t>();
+            KeyedStateBase* target = nullptr;
+            if (auto it = states_.find(name); it != states_.end()) target = it->second.get();
+            if (auto it = participants_.find(name); it != participants_.end()) target = it->second;
+            auto& pending = restoredEntries_[name];
+            for (uint32_t e = 0; e < numEntries; ++e) {
+                std::string_view key = fmt::readKey(in);
+                std::string_view value = fmt::readValue(in);
+                if (target)
+                    target->restoreEntry(section.keyGroup, key, value);
+                else
+                    pending.push_back({section.keyGroup, std::string(key), std::string(value)});
+            }
+            if (pending.empty()) restoredEntries_.erase(name);
+        }
+        if (!in.atEnd())
+            throw SerializationException("corrupt keyed state section of key group " +
+                                         std::to_string(section.keyGroup) + ": " +
+                                         std::to_string(in.remaining()) + " trailing bytes");
+    }
+}
+
+}  // namespace weir
