@@ -2,6 +2,7 @@
 // The Weir DataStream API: include this one header.
 
 #include "weir/api/broadcast_stream.h"
+#include "weir/api/checkpoint_config.h"
 #include "weir/api/connected_streams.h"
 #include "weir/api/data_stream.h"
 #include "weir/api/functions.h"
@@ -17,6 +18,7 @@
 #include "weir/api/watermark_strategy.h"
 #include "weir/api/windowed_stream.h"
 #include "weir/connectors/datagen/data_generator_source.h"
+#include "weir/connectors/file/file_sink.h"
 #include "weir/connectors/file/text_line_file_source.h"
 #include "weir/connectors/socket/socket_text_source.h"
 #include "weir/core/configuration.h"

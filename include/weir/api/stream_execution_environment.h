@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "weir/api/checkpoint_config.h"
 #include "weir/api/job_client.h"
 #include "weir/api/source.h"
 #include "weir/api/watermark_strategy.h"
@@ -32,7 +33,11 @@ namespace detail {
 
 /// What an environment and every stream built from it share.
 struct EnvironmentState {
+    EnvironmentState() = default;
+    EnvironmentState(const EnvironmentState&) = delete;
+    EnvironmentState& operator=(const EnvironmentState&) = delete;
     Configuration configuration;
+    CheckpointConfig checkpointConfig{configuration};
     std::vector<std::shared_ptr<Transformation>> transformations;
     int32_t nextId = 1;
     std::shared_ptr<PipelineExecutor> executor;
@@ -71,6 +76,25 @@ public:
     /// and ingestion-time stamping of sources without a watermark strategy.
     StreamExecutionEnvironment& setStreamTimeCharacteristic(TimeCharacteristic characteristic) {
         state_->configuration.set(options::kTimeCharacteristic, characteristic);
+        return *this;
+    }
+    // ---- checkpoints, state backend, restarts ---------------------------------------------
+    /// Checkpoints every `interval` (execution.checkpointing.interval / .mode).
+    StreamExecutionEnvironment& enableCheckpointing(
+        Duration interval, CheckpointingMode mode = CheckpointingMode::EXACTLY_ONCE) {
+        getCheckpointConfig().setCheckpointInterval(interval).setCheckpointingMode(mode);
+        return *this;
+    }
+    CheckpointConfig& getCheckpointConfig() { return state_->checkpointConfig; }
+    /// HashMapStateBackend{} or EmbeddedRocksDBStateBackend{incremental}.
+    template <class Backend>
+    StreamExecutionEnvironment& setStateBackend(const Backend& backend) {
+        state_->configuration.set(options::kStateBackend, std::string(Backend::kName));
+        state_->configuration.set(options::kIncrementalCheckpoints, backend.incremental);
+        return *this;
+    }
+    StreamExecutionEnvironment& setRestartStrategy(const RestartStrategyConfiguration& strategy) {
+        for (const auto& [key, value] : strategy.settings) state_->configuration.set(key, value);
         return *this;
     }
     Configuration& config() { return state_->configuration; }
