@@ -331,11 +331,33 @@ std::string LocalJob::triggerSavepoint(const std::string& directory) {
     if (status() != JobStatus::RUNNING)
         throw CheckpointException("cannot take a savepoint: job '" + jobGraph_.jobName + "' is " +
                                   jobStatusName(status()));
-    return coordinator_->triggerSavepoint(directory, SnapshotKind::kSavepoint).get();
+    return coordinator_->triggerSavepoint(directory, SnapshotKind::kSavepoint).get().path;
 }
 
 std::string LocalJob::stopWithSavepoint(const std::string& directory, bool drain) {
-    throw CheckpointException("stop-with-savepoint is not implemented yet");
+    if (status() != JobStatus::RUNNING)
+        throw CheckpointException("cannot stop job '" + jobGraph_.jobName +
+                                  "' with a savepoint: it is " + jobStatusName(status()));
+    {
+        std::lock_guard lock(tasksMutex_);
+        for (bool ended : endOfInput_)
+            if (ended)
+                throw CheckpointException("cannot stop job '" + jobGraph_.jobName +
+                                          "' with a savepoint: some of its tasks have finished");
+    }
+    auto kind = drain ? SnapshotKind::kSavepointTerminate : SnapshotKind::kSavepointSuspend;
+    auto [id, path] = coordinator_->triggerSavepoint(directory, kind).get();
+    {
+        std::lock_guard lock(tasksMutex_);
+        for (auto& t : tasks_)
+            if (t->isSource()) t->endInputAfterSavepoint(id);
+    }
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [&] { return terminal_; });
+    if (status_ != JobStatus::FINISHED)
+        throw CheckpointException("job '" + jobGraph_.jobName + "' took savepoint " + path +
+                                  " but did not stop cleanly: " + failure_);
+    return path;
 }
 
 CheckpointStatistics LocalJob::checkpointStatistics() const {

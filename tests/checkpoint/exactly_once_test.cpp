@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "sequence_source.h"
 #include "weir/connectors/file/file_sink.h"
@@ -112,10 +113,11 @@ protected:
     }
     void TearDown() override { fs::remove_all(root_); }
 
-    RunResult run(CheckpointingMode mode, int failures, bool unaligned = false) {
+    /// The job under test on `env`: sequences -> failing map -> keyBy -> checker -> FileSink.
+    void buildJob(StreamExecutionEnvironment& env, CheckpointingMode mode, int failures,
+                  int32_t parallelism, bool unaligned = false) {
         gFailuresLeft = failures;
-        auto env = StreamExecutionEnvironment::create();
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         env.enableCheckpointing(Duration(50), mode);
         env.getCheckpointConfig().setCheckpointStorage((root_ / "checkpoints").string());
         env.getCheckpointConfig().enableUnalignedCheckpoints(unaligned);
@@ -132,6 +134,11 @@ protected:
                         .withBucketAssigner(BasePathBucketAssigner())
                         .build())
             .uid("file-sink");
+    }
+
+    RunResult run(CheckpointingMode mode, int failures, bool unaligned = false) {
+        auto env = StreamExecutionEnvironment::create();
+        buildJob(env, mode, failures, 2, unaligned);
         JobClient client = env.executeAsync("exactly-once under failures");
         client.getJobExecutionResult();
         return RunResult{readOutput(root_ / "out"), client.getCheckpointStatistics()};
@@ -177,6 +184,35 @@ TEST_F(ExactlyOnceTest, WithoutFailuresEveryRecordIsWrittenOnce) {
     EXPECT_EQ(r.stats.numRestarts, 0);
     EXPECT_EQ(gViolations.load(), 0);
     expectEveryRecord(r, true);
+}
+
+TEST_F(ExactlyOnceTest, StopWithSavepointAtParallelismTwoAndResumeAtThree) {
+    // Part 1 at parallelism 2, with one failure, stopped with a savepoint midway.
+    std::string savepoint;
+    {
+        auto env = StreamExecutionEnvironment::create();
+        buildJob(env, CheckpointingMode::EXACTLY_ONCE, 1, 2);
+        JobClient client = env.executeAsync("part 1");
+        while (client.getCheckpointStatistics().numRestarts < 1 ||
+               client.getCheckpointStatistics().numCompleted < 4)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        savepoint = client.stopWithSavepoint(false, (root_ / "savepoints").string());
+        EXPECT_EQ(client.getJobStatus(), JobStatus::FINISHED);
+    }
+    ASSERT_TRUE(fs::exists(fs::path(savepoint) / "_metadata")) << savepoint;
+    // Stopped midway: the part files are still in progress (hidden) and resume in part 2.
+    auto partial = readOutput(root_ / "out");
+    EXPECT_LT(partial.size(), static_cast<size_t>(kKeys * kCount)) << "stopped too late";
+
+    // Part 2 at parallelism 3 from the savepoint, with one more failure.
+    auto env = StreamExecutionEnvironment::create();
+    env.config().set(options::kStateRecoveryPath, savepoint);
+    buildJob(env, CheckpointingMode::EXACTLY_ONCE, 1, 3);
+    JobClient client = env.executeAsync("part 2");
+    client.getJobExecutionResult();
+    EXPECT_EQ(client.getCheckpointStatistics().numRestarts, 1);
+    EXPECT_EQ(gViolations.load(), 0);
+    expectEveryRecord(RunResult{readOutput(root_ / "out"), {}}, true);
 }
 
 }  // namespace

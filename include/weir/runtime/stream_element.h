@@ -52,6 +52,9 @@ struct RuntimeEvent {
     SnapshotKind kind = SnapshotKind::kCheckpoint;
     /// Unaligned barrier: it overtakes buffered data, which is stored with the snapshot.
     bool unaligned = false;
+    /// End of partition of a job stopped with a savepoint without drain: consumers end without
+    /// finishing their operators (nothing is flushed or rolled after the savepoint).
+    bool suspend = false;
 };
 
 }  // namespace weir

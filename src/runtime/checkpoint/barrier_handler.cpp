@@ -10,8 +10,9 @@ CheckpointBarrierHandler::CheckpointBarrierHandler(int32_t numChannels, bool ali
       received_(static_cast<size_t>(numChannels), false),
       ended_(static_cast<size_t>(numChannels), false) {}
 
-std::optional<RuntimeEvent> CheckpointBarrierHandler::onBarrier(
-    int32_t channel, const RuntimeEvent& barrier, std::optional<int64_t>& abandoned) {
+std::optional<RuntimeEvent> CheckpointBarrierHandler::onBarrier(int32_t channel,
+                                                                const RuntimeEvent& barrier,
+                                                                std::optional<int64_t>& abandoned) {
     if (barrier.checkpointId < current_ || (barrier.checkpointId == current_ && !inProgress_))
         return std::nullopt;  // a barrier of a checkpoint already taken or given up
     if (barrier.checkpointId > current_) {

@@ -7,13 +7,15 @@
 namespace weir {
 
 namespace {
-bool isSavepoint(SnapshotKind kind) { return kind != SnapshotKind::kCheckpoint; }
+bool isSavepoint(SnapshotKind kind) {
+    return kind != SnapshotKind::kCheckpoint;
+}
 }  // namespace
 
 CheckpointCoordinator::CheckpointCoordinator(
     const Configuration& config, std::string jobId,
-    std::map<std::string, std::pair<int32_t, int32_t>> operators,
-    std::vector<int32_t> taskSubtasks, Hooks hooks)
+    std::map<std::string, std::pair<int32_t, int32_t>> operators, std::vector<int32_t> taskSubtasks,
+    Hooks hooks)
     : jobId_(std::move(jobId)),
       timeout_(config.get(options::kCheckpointTimeout)),
       minPause_(config.get(options::kMinPauseBetweenCheckpoints)),
@@ -25,8 +27,7 @@ CheckpointCoordinator::CheckpointCoordinator(
       operators_(std::move(operators)),
       taskSubtasks_(std::move(taskSubtasks)),
       hooks_(std::move(hooks)) {
-    if (auto interval = config.getOptional(options::kCheckpointingInterval))
-        interval_ = *interval;
+    if (auto interval = config.getOptional(options::kCheckpointingInterval)) interval_ = *interval;
     if (timeout_.count() <= 0)
         throw ConfigException("execution.checkpointing.timeout must be positive");
 }
@@ -108,9 +109,10 @@ void CheckpointCoordinator::run() {
         if (!expired.empty()) {
             lock.unlock();
             for (int64_t id : expired)
-                abort(id, "checkpoint " + std::to_string(id) + " expired before completing (" +
-                              "execution.checkpointing.timeout " +
-                              std::to_string(timeout_.count()) + " ms)",
+                abort(id,
+                      "checkpoint " + std::to_string(id) + " expired before completing (" +
+                          "execution.checkpointing.timeout " + std::to_string(timeout_.count()) +
+                          " ms)",
                       true);
             lock.lock();
             continue;
@@ -136,7 +138,7 @@ void CheckpointCoordinator::run() {
 
 std::shared_ptr<CheckpointCoordinator::Pending> CheckpointCoordinator::startPending(
     SnapshotKind kind, const std::string& savepointDir, std::string& reason,
-    std::shared_ptr<std::promise<std::string>> savepointPromise,
+    std::shared_ptr<std::promise<SavepointResult>> savepointPromise,
     std::shared_ptr<std::promise<int64_t>> checkpointPromise) {
     reason = hooks_.readiness ? hooks_.readiness() : "";
     if (!reason.empty()) return nullptr;
@@ -184,9 +186,9 @@ std::shared_ptr<CheckpointCoordinator::Pending> CheckpointCoordinator::startPend
     return p;
 }
 
-std::future<std::string> CheckpointCoordinator::triggerSavepoint(const std::string& targetDirectory,
-                                                                 SnapshotKind kind) {
-    auto promise = std::make_shared<std::promise<std::string>>();
+std::future<CheckpointCoordinator::SavepointResult> CheckpointCoordinator::triggerSavepoint(
+    const std::string& targetDirectory, SnapshotKind kind) {
+    auto promise = std::make_shared<std::promise<SavepointResult>>();
     auto future = promise->get_future();
     std::string reason;
     if (!startPending(kind, targetDirectory, reason, promise, nullptr))
@@ -222,8 +224,7 @@ void CheckpointCoordinator::acknowledge(
         auto it = pending_.find(checkpointId);
         if (it == pending_.end()) return;
         Pending& p = *it->second;
-        if (taskIndex < 0 || static_cast<size_t>(taskIndex) >= p.acked.size() ||
-            p.acked[taskIndex])
+        if (taskIndex < 0 || static_cast<size_t>(taskIndex) >= p.acked.size() || p.acked[taskIndex])
             return;
         p.acked[taskIndex] = true;
         ++p.numAcked;
@@ -273,6 +274,7 @@ void CheckpointCoordinator::complete(std::shared_ptr<Pending> p) {
         stats_.lastDurationMillis = duration;
         stats_.lastStateSize = p->result.stateSize;
         stats_.lastExternalPath = p->result.externalPath;
+        stats_.lastCompletedId = p->id;
         if (!savepoint) {
             ++stats_.numCompleted;
             consecutiveFailures_ = 0;
@@ -286,13 +288,13 @@ void CheckpointCoordinator::complete(std::shared_ptr<Pending> p) {
                 if (id < p->id && !isSavepoint(other->kind)) older.push_back(id);
         }
     }
-    log::info("{} {} of job {} completed in {} ms ({} bytes){}", savepoint ? "savepoint" : "checkpoint",
-              p->id, jobId_, duration, p->result.stateSize,
+    log::info("{} {} of job {} completed in {} ms ({} bytes){}",
+              savepoint ? "savepoint" : "checkpoint", p->id, jobId_, duration, p->result.stateSize,
               p->result.externalPath.empty() ? "" : " at " + p->result.externalPath);
     for (int64_t id : older) abort(id, "subsumed by checkpoint " + std::to_string(p->id), false);
     for (const auto& c : subsumed) discard(c);
     if (hooks_.notifyComplete) hooks_.notifyComplete(p->id);
-    if (p->savepointPromise) p->savepointPromise->set_value(p->result.externalPath);
+    if (p->savepointPromise) p->savepointPromise->set_value({p->id, p->result.externalPath});
     if (p->checkpointPromise) p->checkpointPromise->set_value(p->id);
 }
 
@@ -317,8 +319,8 @@ void CheckpointCoordinator::abort(int64_t id, const std::string& reason, bool co
               jobId_, reason);
     if (p->location) p->location->discard();
     if (hooks_.notifyAborted) hooks_.notifyAborted(id);
-    std::string message =
-        (isSavepoint(p->kind) ? "savepoint " : "checkpoint ") + std::to_string(id) + " failed: " + reason;
+    std::string message = (isSavepoint(p->kind) ? "savepoint " : "checkpoint ") +
+                          std::to_string(id) + " failed: " + reason;
     if (p->savepointPromise)
         p->savepointPromise->set_exception(std::make_exception_ptr(CheckpointException(message)));
     if (p->checkpointPromise)

@@ -68,10 +68,14 @@ public:
     std::optional<CompletedCheckpoint> latestCompleted() const;
     /// The barriers of the checkpoints and savepoints in progress.
     std::vector<RuntimeEvent> pendingBarriers() const;
+    struct SavepointResult {
+        int64_t id = 0;
+        std::string path;
+    };
     /// Triggers a savepoint into `targetDirectory` (empty: the configured savepoint directory);
-    /// the future gives its path, or the failure.
-    std::future<std::string> triggerSavepoint(const std::string& targetDirectory,
-                                              SnapshotKind kind);
+    /// the future gives its id and path, or the failure.
+    std::future<SavepointResult> triggerSavepoint(const std::string& targetDirectory,
+                                                  SnapshotKind kind);
     /// Triggers a checkpoint now (tests, and `weir checkpoint`); the future gives its id.
     std::future<int64_t> triggerCheckpoint();
 
@@ -85,6 +89,7 @@ public:
         int64_t lastDurationMillis = 0;
         uint64_t lastStateSize = 0;
         std::string lastExternalPath;
+        int64_t lastCompletedId = 0;
         std::string lastFailure;
     };
     Stats stats() const;
@@ -107,14 +112,14 @@ private:
         size_t numAcked = 0;
         CompletedCheckpoint result;
         /// Set when requested by hand (savepoints, triggerCheckpoint).
-        std::shared_ptr<std::promise<std::string>> savepointPromise;
+        std::shared_ptr<std::promise<SavepointResult>> savepointPromise;
         std::shared_ptr<std::promise<int64_t>> checkpointPromise;
     };
     void run();
     /// Starts a checkpoint or savepoint; returns nothing when the job is not ready (reason set).
     std::shared_ptr<Pending> startPending(
         SnapshotKind kind, const std::string& savepointDir, std::string& reason,
-        std::shared_ptr<std::promise<std::string>> savepointPromise = nullptr,
+        std::shared_ptr<std::promise<SavepointResult>> savepointPromise = nullptr,
         std::shared_ptr<std::promise<int64_t>> checkpointPromise = nullptr);
     void complete(std::shared_ptr<Pending> pending);
     /// Removes `id` from the pending ones (if there) and reports it. Lock not held.

@@ -152,7 +152,8 @@ std::vector<OperatorStateEntry> decodeOperatorState(std::string_view bytes) {
     for (auto& e : out) {
         r.readString(e.name);
         uint8_t mode = r.readByte();
-        if (mode > 2) throw SerializationException("unknown operator state mode " + std::to_string(mode));
+        if (mode > 2)
+            throw SerializationException("unknown operator state mode " + std::to_string(mode));
         e.mode = static_cast<OperatorStateMode>(mode);
         e.elements.resize(r.readLength());
         for (auto& el : e.elements) r.readString(el);

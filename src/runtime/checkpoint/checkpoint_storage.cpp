@@ -3,10 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <algorithm>
 #include <random>
 
 #include "core/logging.h"
@@ -155,8 +155,8 @@ void CheckpointStorageLocation::discard() const {
 CheckpointStorage::CheckpointStorage(const Configuration& config, std::string jobId)
     : jobId_(std::move(jobId)) {
     auto dir = config.getOptional(options::kCheckpointsDirectory);
-    std::string kind = config.getOptional(options::kCheckpointStorage)
-                           .value_or(dir ? "filesystem" : "jobmanager");
+    std::string kind =
+        config.getOptional(options::kCheckpointStorage).value_or(dir ? "filesystem" : "jobmanager");
     for (auto& ch : kind) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     if (kind != "jobmanager" && kind != "filesystem")
         throw ConfigException("execution.checkpointing.storage: unknown storage '" + kind +
@@ -191,7 +191,8 @@ std::shared_ptr<CheckpointStorageLocation> CheckpointStorage::initializeSavepoin
     if (base.empty())
         throw ConfigException(
             "no savepoint directory: pass one, or set execution.checkpointing.savepoint-dir");
-    std::string dir = base + "/savepoint-" + jobId_.substr(0, 6) + "-" + randomSuffix().substr(0, 12);
+    std::string dir =
+        base + "/savepoint-" + jobId_.substr(0, 6) + "-" + randomSuffix().substr(0, 12);
     return std::make_shared<CheckpointStorageLocation>(dir, inlineThreshold_, 0);
 }
 
@@ -205,8 +206,7 @@ void CheckpointStorage::removeJobDirectoryIfEmpty() const {
 
 std::string readStateHandle(const StreamStateHandle& handle, const std::string& baseDirectory) {
     if (!handle.isFile()) return handle.inlineData;
-    std::string path =
-        handle.path.front() == '/' ? handle.path : baseDirectory + "/" + handle.path;
+    std::string path = handle.path.front() == '/' ? handle.path : baseDirectory + "/" + handle.path;
     std::string data = readFile(path);
     if (data.size() != handle.size)
         throw CheckpointException("checkpoint file '" + path + "' has " +

@@ -2,8 +2,9 @@
 // Checkpoint storage: where the bytes of a checkpoint go.
 //
 //   jobmanager  state stays in memory (inline in the checkpoint's metadata), each operator
-//               subtask's state limited to execution.checkpointing.jobmanager-storage.max-state-size
-//               (5 MiB); with a checkpoint directory the metadata is also written there.
+//               subtask's state limited to
+//               execution.checkpointing.jobmanager-storage.max-state-size (5 MiB); with a
+//               checkpoint directory the metadata is also written there.
 //   filesystem  <dir>/<job-id>/chk-<n>/_metadata plus one file per state larger than
 //               execution.checkpointing.data-inline-threshold; shared/ (incremental state) and
 //               taskowned/ next to the chk-<n> directories.

@@ -77,8 +77,8 @@ public:
         if (used_ >= attempts_) return std::nullopt;
         ++used_;
         double base = static_cast<double>(current_.count());
-        current_ = Duration(static_cast<int64_t>(
-            std::min(base * multiplier_, static_cast<double>(max_.count()))));
+        current_ = Duration(
+            static_cast<int64_t>(std::min(base * multiplier_, static_cast<double>(max_.count()))));
         std::uniform_real_distribution<double> dist(-jitter_, jitter_);
         double delay = base * (1.0 + (jitter_ > 0 ? dist(rng_) : 0.0));
         return Duration(std::max<int64_t>(0, static_cast<int64_t>(delay)));
@@ -111,7 +111,8 @@ std::unique_ptr<RestartStrategy> RestartStrategy::create(const Configuration& co
     }
     std::string t;
     for (char c : type)
-        if (c != '-' && c != '_') t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (c != '-' && c != '_')
+            t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (t == "none" || t == "off" || t == "disable" || t == "norestart")
         return std::make_unique<NoRestart>();
     if (t == "fixeddelay" || t == "fixed")

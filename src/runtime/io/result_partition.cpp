@@ -57,9 +57,10 @@ void ResultPartition::broadcastEvent(const RuntimeEvent& event) {
     for (auto& s : subpartitions_) s.target.gate->pushEvent(s.target.channel, event);
 }
 
-void ResultPartition::finish() {
+void ResultPartition::finish(bool suspend) {
     RuntimeEvent end;
     end.type = RuntimeEventType::kEndOfPartition;
+    end.suspend = suspend;
     broadcastEvent(end);
     for (auto& s : subpartitions_) s.current.recycle();
 }

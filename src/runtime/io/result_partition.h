@@ -32,8 +32,8 @@ public:
     void flushAll();
     /// Flushes, then sends `event` to every consumer.
     void broadcastEvent(const RuntimeEvent& event);
-    /// Sends end-of-partition to every consumer.
-    void finish();
+    /// Sends end-of-partition to every consumer (`suspend`: see RuntimeEvent::suspend).
+    void finish(bool suspend = false);
 
     BufferPool& pool() { return *pool_; }
     /// False when no buffer is free (the producer should wait before producing more).

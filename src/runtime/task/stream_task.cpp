@@ -209,7 +209,10 @@ void StreamTask::runLoop() {
             continue;
         }
         bool worked = false;
-        if (source_) {
+        if (source_ && stoppedBySavepoint_ >= 0) {
+            flushOutputs();
+            idleWait(std::chrono::milliseconds(50));
+        } else if (source_) {
             InputStatus status = InputStatus::MORE_AVAILABLE;
             runAttributed(deployment_.operators[0].name, [&] {
                 for (int i = 0; i < 512 && status == InputStatus::MORE_AVAILABLE; ++i) {
@@ -271,24 +274,28 @@ bool StreamTask::processNetworkInput() {
     if (barriers_) {
         if (auto trigger = barriers_->onEndOfPartition(entry->channel)) performCheckpoint(*trigger);
     }
+    suspendedInput_ = suspendedInput_ || event.suspend;
     if (input.endOfPartition(channel)) {
-        runAttributed(deployment_.operators[0].name,
-                      [&] { operators_[0]->endInput(input.inputIndex()); });
-        if (++finishedInputs_ == static_cast<int32_t>(inputs_.size())) endOfInput();
+        if (!suspendedInput_)
+            runAttributed(deployment_.operators[0].name,
+                          [&] { operators_[0]->endInput(input.inputIndex()); });
+        if (++finishedInputs_ == static_cast<int32_t>(inputs_.size())) endOfInput(suspendedInput_);
     }
     return true;
 }
 
-void StreamTask::endOfInput() {
-    for (size_t i = 0; i < operators_.size(); ++i) {
-        runAttributed(deployment_.operators[i].name, [&] {
-            if (i > 0) operators_[i]->endInput(0);
-            operators_[i]->finish();
-        });
+void StreamTask::endOfInput(bool suspend) {
+    if (!suspend) {
+        for (size_t i = 0; i < operators_.size(); ++i) {
+            runAttributed(deployment_.operators[i].name, [&] {
+                if (i > 0) operators_[i]->endInput(0);
+                operators_[i]->finish();
+            });
+        }
     }
-    for (auto& p : partitions_) p->finish();
+    for (auto& p : partitions_) p->finish(suspend);
     endOfInputReached_ = true;
-    if (deployment_.checkpointing.responder)
+    if (deployment_.checkpointing.responder && !suspend)
         finalSnapshot_ = snapshotOperators(kEndOfInputCheckpointId, currentTimeMillis());
     if (onEndOfInput_) onEndOfInput_(*this);
 }
@@ -318,6 +325,7 @@ void StreamTask::notifyCheckpointComplete(int64_t checkpointId) {
 void StreamTask::notifyCheckpointAborted(int64_t checkpointId) {
     mailbox_.put([this, checkpointId] {
         if (barriers_) barriers_->abort(checkpointId);
+        if (checkpointId == stoppedBySavepoint_) stoppedBySavepoint_ = -1;  // read on
         for (size_t i = 0; i < operators_.size(); ++i)
             runAttributed(deployment_.operators[i].name, [&] {
                 operators_[i]->notifyCheckpointAborted(checkpointId);
@@ -337,9 +345,23 @@ void StreamTask::endOfJob() {
     });
 }
 
+void StreamTask::endInputAfterSavepoint(int64_t savepointId) {
+    mailbox_.put([this, savepointId] {
+        if (stoppedBySavepoint_ == savepointId && !endOfInputReached_) endOfInput(!stopDrains_);
+    });
+}
+
 void StreamTask::performCheckpoint(const RuntimeEvent& barrier) {
     const int64_t id = barrier.checkpointId;
     lastCheckpoint_ = std::max(lastCheckpoint_, id);
+    const bool stopping = barrier.kind == SnapshotKind::kSavepointSuspend ||
+                          barrier.kind == SnapshotKind::kSavepointTerminate;
+    if (source_ && stopping) {
+        stoppedBySavepoint_ = id;
+        stopDrains_ = barrier.kind == SnapshotKind::kSavepointTerminate;
+        if (barrier.kind == SnapshotKind::kSavepointTerminate)
+            runAttributed(deployment_.operators[0].name, [&] { source_->emitFinalWatermark(); });
+    }
     std::vector<RawOperatorSnapshot> raws;
     try {
         for (size_t i = 0; i < operators_.size(); ++i)

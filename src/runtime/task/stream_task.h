@@ -87,6 +87,10 @@ public:
     void notifyCheckpointAborted(int64_t checkpointId);
     /// Every task of the job has finished its input: commit and close.
     void endOfJob();
+    /// Stop-with-savepoint: savepoint `savepointId` (whose barrier made this source task stop
+    /// reading) completed; end the input now (without the final watermark unless the savepoint
+    /// drained).
+    void endInputAfterSavepoint(int64_t savepointId);
     std::vector<std::unique_ptr<ResultPartition>>& partitions() { return partitions_; }
 
 private:
@@ -99,7 +103,8 @@ private:
     void flushOutputs();
     /// Processes one buffer or event; returns false if the gate was empty.
     bool processNetworkInput();
-    void endOfInput();
+    /// `suspend`: stopped with a savepoint without drain; operators are not finished.
+    void endOfInput(bool suspend = false);
 
     /// The synchronous part of a snapshot of every operator.
     struct RawOperatorSnapshot {
@@ -133,6 +138,11 @@ private:
     std::function<void(StreamTask&)> onEndOfInput_;
     std::optional<std::vector<RawOperatorSnapshot>> finalSnapshot_;
     int64_t lastCheckpoint_ = -1;  // newest checkpoint this task snapshotted
+    /// Set by a stop-with-savepoint barrier: the source reads nothing more (unless the
+    /// savepoint is aborted).
+    int64_t stoppedBySavepoint_ = -1;
+    bool stopDrains_ = false;
+    bool suspendedInput_ = false;  // an input ended with a suspending end of partition
     bool jobEnded_ = false;
     TaskTimerService timers_;
     std::vector<std::unique_ptr<StreamOperator>> operators_;  // head first

@@ -23,6 +23,8 @@ namespace weir {
 class SourceOperatorBase : public StreamOperator {
 public:
     virtual InputStatus emitNext() = 0;
+    /// Stop-with-savepoint with drain: the final watermark, before the savepoint's barrier.
+    virtual void emitFinalWatermark() = 0;
     int numberOfInputs() const override { return 0; }
     InputBase* input(int) override { return nullptr; }
 };
@@ -75,6 +77,10 @@ public:
             watermarks_.emitWatermark(kMaxWatermark);
         }
         return status;
+    }
+    void emitFinalWatermark() override {
+        periodic_.stop();
+        watermarks_.emitWatermark(kMaxWatermark);
     }
     void close() override {
         periodic_.stop();
