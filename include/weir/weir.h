@@ -18,6 +18,7 @@
 #include "weir/api/watermark_strategy.h"
 #include "weir/api/windowed_stream.h"
 #include "weir/connectors/datagen/data_generator_source.h"
+#include "weir/connectors/discarding_sink.h"
 #include "weir/connectors/file/file_sink.h"
 #include "weir/connectors/file/text_line_file_source.h"
 #include "weir/connectors/socket/socket_text_source.h"

@@ -308,6 +308,8 @@ void StreamTask::triggerCheckpoint(const RuntimeEvent& barrier) {
             upload(barrier.checkpointId, *finalSnapshot_);
             return;
         }
+        // A trigger that waited in the mailbox past its checkpoint's abort is dropped.
+        if (!deployment_.checkpointing.responder->location(barrier.checkpointId)) return;
         if (!endOfInputReached_ && source_) performCheckpoint(barrier);
     });
 }
