@@ -104,6 +104,8 @@ void LocalJob::deploy(const CompletedCheckpoint* restore) {
         settings.epoch = epoch_;
         settings.aligned = jobGraph_.configuration.get(options::kCheckpointingMode) ==
                            CheckpointingMode::EXACTLY_ONCE;
+        settings.unaligned =
+            settings.aligned && jobGraph_.configuration.get(options::kUnalignedCheckpoints);
     }
     const int64_t epoch = epoch_;
     TaskWiringCallbacks callbacks;
@@ -367,6 +369,8 @@ CheckpointStatistics LocalJob::checkpointStatistics() const {
     out.numFailed = s.numFailed;
     out.lastDurationMillis = s.lastDurationMillis;
     out.lastStateSize = s.lastStateSize;
+    out.lastInFlightDataSize = s.lastInFlightDataSize;
+    out.numWithInFlightData = s.numWithInFlightData;
     out.lastExternalPath = s.lastExternalPath;
     out.lastFailure = s.lastFailure;
     std::lock_guard lock(mutex_);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "sequence_source.h"
 #include "weir/weir.h"
@@ -50,8 +51,9 @@ private:
 /// `ballastBytes`, each key also keeps a string that big in its state (large snapshots).
 class SequenceChecker final : public RichFlatMapFunction<KeyedSeq, std::string> {
 public:
-    explicit SequenceChecker(bool exactlyOnce, size_t ballastBytes = 0)
-        : exactlyOnce_(exactlyOnce), ballastBytes_(ballastBytes) {}
+    explicit SequenceChecker(bool exactlyOnce, size_t ballastBytes = 0,
+                             std::chrono::microseconds delay = {})
+        : exactlyOnce_(exactlyOnce), ballastBytes_(ballastBytes), delay_(delay) {}
     void open(const OpenContext&) override {
         last_ = &getRuntimeContext().getState(ValueStateDescriptor<int64_t>("last"));
         ballast_ = &getRuntimeContext().getState(ValueStateDescriptor<std::string>("ballast"));
@@ -62,12 +64,14 @@ public:
         if (!ok) ++gViolations;
         if (v.second > last) last_->update(v.second);
         if (ballastBytes_ && last == 0) ballast_->update(std::string(ballastBytes_, 'b'));
+        if (delay_.count() > 0) std::this_thread::sleep_for(delay_);  // a slow consumer
         out.collect(std::to_string(v.first) + "," + std::to_string(v.second));
     }
 
 private:
     bool exactlyOnce_;
     size_t ballastBytes_;
+    std::chrono::microseconds delay_;
     ValueState<int64_t>* last_ = nullptr;
     ValueState<std::string>* ballast_ = nullptr;
 };
@@ -124,6 +128,8 @@ struct SequenceJobOptions {
     bool unaligned = false;
     size_t ballastBytes = 0;
     double ratePerMs = 15.0;
+    /// Per record in the checker: with enough delay the job runs under backpressure.
+    std::chrono::microseconds consumerDelay{0};
 };
 
 /// Builds the job on `env`; checkpoints every 50 ms (storage set by the caller), output in
@@ -141,7 +147,7 @@ inline void buildSequenceJob(StreamExecutionEnvironment& env, const fs::path& ou
         .map(FailingMapper(3000, 2))
         .uid("failing-mapper")
         .keyBy([](const KeyedSeq& v) { return v.first; })
-        .flatMap<std::string>(SequenceChecker(exactlyOnce, o.ballastBytes))
+        .flatMap<std::string>(SequenceChecker(exactlyOnce, o.ballastBytes, o.consumerDelay))
         .uid("checker")
         .sinkTo(FileSink<std::string>::forRowFormat(outDir.string())
                     .withBucketAssigner(BasePathBucketAssigner())

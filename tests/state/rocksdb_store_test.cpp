@@ -23,6 +23,12 @@ using ::testing::IsEmpty;
 
 using Entries = std::vector<std::pair<std::string, std::string>>;
 
+std::string numbered(std::string_view prefix, int i) {
+    std::string key(prefix);
+    key += std::to_string(i);
+    return key;
+}
+
 class RocksDbStoreTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -193,7 +199,7 @@ TEST_F(RocksDbStoreTest, SnapshotReopensWithSameDataAndColumnFamilies) {
     auto lists = store->columnFamily("lists");
     store->columnFamily("empty");
     auto defaultCf = store->columnFamily("default");
-    for (int i = 0; i < 100; ++i) store->put(values, "k" + std::to_string(i), std::to_string(i));
+    for (int i = 0; i < 100; ++i) store->put(values, numbered("k", i), std::to_string(i));
     store->append(lists, "l", "1");
     store->append(lists, "l", "2");
     store->put(defaultCf, "d", "in default");
@@ -252,13 +258,13 @@ TEST_F(RocksDbStoreTest, LaterSnapshotKeepsUnchangedSstNamesAndAddsNewOnes) {
     auto a = store->columnFamily("a");
     auto b = store->columnFamily("b");
     for (int i = 0; i < 50; ++i) {
-        store->put(a, "a" + std::to_string(i), "v");
-        store->put(b, "b" + std::to_string(i), "v");
+        store->put(a, numbered("a", i), "v");
+        store->put(b, numbered("b", i), "v");
     }
     auto first = store->createNativeSnapshot();
     EXPECT_EQ(first.sstFiles.size(), 2u);  // one flushed file per non-empty column family
 
-    for (int i = 0; i < 50; ++i) store->put(a, "a" + std::to_string(i), "changed");
+    for (int i = 0; i < 50; ++i) store->put(a, numbered("a", i), "changed");
     auto second = store->createNativeSnapshot();
     EXPECT_EQ(second.sstFiles.size(), 3u);
 
@@ -377,18 +383,42 @@ TEST_F(RocksDbStoreTest, MemoryUseStaysWithinTheBudget) {
     constexpr int kEntries = 16 * 1024;  // 16 MiB of values, four times the budget
     for (int i = 0; i < kEntries; ++i) {
         fill();
-        store->put(i % 2 ? a : b, "key" + std::to_string(i), value);
+        store->put(i % 2 ? a : b, numbered("key", i), value);
         if (i % 256 == 0) peak = std::max(peak, store->approximateMemoryUsage());
     }
     // Reading everything back fills the block cache.
     std::string read;
     for (int i = 0; i < kEntries; ++i) {
-        ASSERT_TRUE(store->get(i % 2 ? a : b, "key" + std::to_string(i), read)) << i;
+        ASSERT_TRUE(store->get(i % 2 ? a : b, numbered("key", i), read)) << i;
         ASSERT_EQ(read.size(), 1024u);
         if (i % 256 == 0) peak = std::max(peak, store->approximateMemoryUsage());
     }
     EXPECT_GT(peak, kBudget / 4);  // the measure sees the memtables and the cache
     EXPECT_LE(peak, kBudget * 3 / 2);
+}
+
+TEST_F(RocksDbStoreTest, ScanWhoseCallbackWritesManyMegabytesCompletes) {
+    // The scan's iterator pins the memtables it started with, so flushing cannot bring the
+    // memory down while it runs; writes must neither wait forever nor flush on every call.
+    constexpr uint64_t kBudget = 4ull << 20;
+    options_.memoryBudgetBytes = kBudget;
+    auto store = RocksDbStore::open(options_);
+    auto cf = store->columnFamily("s");
+    for (int i = 0; i < 1000; ++i) store->put(cf, numbered("s/", i), "v");
+    std::string value(8 * 1024, 'w');
+    int seen = 0;
+    store->scan(cf, "s/", [&](std::string_view key, std::string_view) {
+        store->put(cf, numbered("w/", seen++), value);
+        return true;
+    });
+    EXPECT_EQ(seen, 1000);
+    EXPECT_EQ(scan(*store, cf, "w/").size(), 1000u);
+    size_t sstFiles = 0;
+    for (const auto& entry : fs::directory_iterator(store->directory()))
+        sstFiles += entry.path().extension() == ".sst";
+    EXPECT_LT(sstFiles, 50u);
+    store->put(cf, "after", "scan");
+    EXPECT_LE(store->approximateMemoryUsage(), kBudget * 3 / 2);
 }
 
 }  // namespace

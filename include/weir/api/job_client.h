@@ -17,6 +17,10 @@ struct CheckpointStatistics {
     /// Duration and total state size of the latest completed checkpoint or savepoint.
     int64_t lastDurationMillis = 0;
     uint64_t lastStateSize = 0;
+    /// Unaligned checkpoints: in-flight data stored by the latest one, and how many completed
+    /// checkpoints stored any.
+    uint64_t lastInFlightDataSize = 0;
+    int64_t numWithInFlightData = 0;
     /// Directory of the latest completed checkpoint or savepoint (empty when in memory).
     std::string lastExternalPath;
     std::string lastFailure;

@@ -27,6 +27,12 @@ public:
     /// End of partition on `channel`; returns true when every channel has ended.
     bool endOfPartition(int channel);
     bool finished() const { return finishedChannels_ == static_cast<int>(channels_.size()); }
+    /// The bytes of an element of `channel` that started in an earlier buffer and is not
+    /// complete yet (part of the channel's state in an unaligned checkpoint).
+    const std::vector<uint8_t>& partialElement(int channel) const {
+        return channels_[channel].partial;
+    }
+    bool channelFinished(int channel) const { return channels_[channel].finished; }
     int inputIndex() const { return inputIndex_; }
 
 protected:

@@ -23,6 +23,8 @@ CheckpointCoordinator::CheckpointCoordinator(
       tolerableFailures_(config.get(options::kTolerableFailedCheckpoints)),
       numRetained_(std::max(1, config.get(options::kNumRetainedCheckpoints))),
       retention_(config.get(options::kExternalizedCheckpointRetention)),
+      unaligned_(config.get(options::kUnalignedCheckpoints) &&
+                 config.get(options::kCheckpointingMode) == CheckpointingMode::EXACTLY_ONCE),
       storage_(config, jobId_),
       operators_(std::move(operators)),
       taskSubtasks_(std::move(taskSubtasks)),
@@ -181,6 +183,7 @@ std::shared_ptr<CheckpointCoordinator::Pending> CheckpointCoordinator::startPend
     barrier.checkpointId = p->id;
     barrier.timestamp = p->timestamp;
     barrier.kind = kind;
+    barrier.unaligned = unaligned_ && !isSavepoint(kind);  // savepoints are always aligned
     log::debug("triggering {} {}", isSavepoint(kind) ? "savepoint" : "checkpoint", p->id);
     hooks_.trigger(barrier);
     return p;
@@ -232,6 +235,10 @@ void CheckpointCoordinator::acknowledge(
         for (auto& [operatorId, st] : states) {
             if (st.keyed) p.result.stateSize += st.keyed->data.size;
             if (st.operatorState) p.result.stateSize += st.operatorState->size;
+            if (st.inputChannelState) {
+                p.result.stateSize += st.inputChannelState->size;
+                p.result.inFlightDataSize += st.inputChannelState->size;
+            }
             p.result.operators[operatorId].subtasks[subtask] = std::move(st);
         }
         if (p.numAcked == p.acked.size()) {
@@ -273,6 +280,8 @@ void CheckpointCoordinator::complete(std::shared_ptr<Pending> p) {
         std::lock_guard lock(mutex_);
         stats_.lastDurationMillis = duration;
         stats_.lastStateSize = p->result.stateSize;
+        stats_.lastInFlightDataSize = p->result.inFlightDataSize;
+        if (p->result.inFlightDataSize > 0) ++stats_.numWithInFlightData;
         stats_.lastExternalPath = p->result.externalPath;
         stats_.lastCompletedId = p->id;
         if (!savepoint) {

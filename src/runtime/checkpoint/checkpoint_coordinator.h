@@ -88,6 +88,8 @@ public:
         int64_t numFailed = 0;
         int64_t lastDurationMillis = 0;
         uint64_t lastStateSize = 0;
+        uint64_t lastInFlightDataSize = 0;
+        int64_t numWithInFlightData = 0;
         std::string lastExternalPath;
         int64_t lastCompletedId = 0;
         std::string lastFailure;
@@ -135,6 +137,7 @@ private:
     int32_t tolerableFailures_;
     int32_t numRetained_;
     ExternalizedCheckpointRetention retention_;
+    bool unaligned_;
     CheckpointStorage storage_;
     std::map<std::string, std::pair<int32_t, int32_t>> operators_;
     std::vector<int32_t> taskSubtasks_;

@@ -61,6 +61,8 @@ std::string encodeMetadata(const CompletedCheckpoint& c) {
             }
             p.writeByte(st.operatorState ? 1 : 0);
             if (st.operatorState) writeHandle(p, *st.operatorState);
+            p.writeByte(st.inputChannelState ? 1 : 0);
+            if (st.inputChannelState) writeHandle(p, *st.inputChannelState);
         }
     }
     ByteWriter out(p.size() + kHeaderSize);
@@ -125,6 +127,7 @@ CompletedCheckpoint decodeMetadata(std::string_view bytes, const std::string& so
                     st.keyed = std::move(k);
                 }
                 if (r.readByte()) st.operatorState = readHandle(r);
+                if (r.readByte()) st.inputChannelState = readHandle(r);
             }
         }
         if (!r.atEnd()) throw fail("trailing bytes");

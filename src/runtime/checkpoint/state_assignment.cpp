@@ -6,6 +6,7 @@
 #include "runtime/checkpoint/checkpoint_metadata.h"
 #include "runtime/checkpoint/checkpoint_storage.h"
 #include "weir/core/exceptions.h"
+#include "weir/core/serializer.h"
 
 namespace weir {
 
@@ -45,6 +46,28 @@ OperatorRestore assignOperatorState(const CompletedCheckpoint& checkpoint,
             out.keyGroups.push_back({kg, std::string_view(*blob).substr(begin, end - begin)});
         }
         out.blobs.push_back(std::move(blob));
+    }
+
+    // In-flight data of an unaligned checkpoint: only where it was (same parallelism).
+    for (const auto& [index, st] : op.subtasks) {
+        if (!st.inputChannelState) continue;
+        if (op.parallelism != parallelism)
+            throw StateMigrationException(
+                "operator " + operatorId +
+                " has in-flight data from an unaligned checkpoint at "
+                "parallelism " +
+                std::to_string(op.parallelism) +
+                ", which restores only at that parallelism; to rescale, restore from a "
+                "savepoint (savepoints are always aligned)");
+        if (index != subtaskIndex) continue;
+        std::string bytes = readStateHandle(*st.inputChannelState, base);
+        try {
+            out.inputChannelState =
+                deserializeFromString<std::vector<std::pair<int32_t, std::string>>>(bytes);
+        } catch (const SerializationException& e) {
+            throw CheckpointException("corrupt in-flight data of operator " + operatorId +
+                                      " subtask " + std::to_string(index) + ": " + e.what());
+        }
     }
 
     // Operator state, by name, from every old subtask in order.

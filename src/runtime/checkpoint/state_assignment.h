@@ -24,6 +24,8 @@ struct OperatorRestore {
     bool hasState = false;
     std::vector<KeyGroupSection> keyGroups;  // views into `blobs`
     std::vector<OperatorStateEntry> operatorState;
+    /// Unaligned checkpoints: in-flight input data per input channel of the task.
+    std::vector<std::pair<int32_t, std::string>> inputChannelState;
     std::vector<std::shared_ptr<const std::string>> blobs;
 };
 

@@ -33,6 +33,9 @@ struct OperatorSubtaskState {
     std::optional<KeyedStateHandle> keyed;
     /// Serialized std::vector<OperatorStateEntry> (operator_state_codec.h).
     std::optional<StreamStateHandle> operatorState;
+    /// Unaligned checkpoints, head operator of a task: the in-flight input data, serialized
+    /// std::vector<std::pair<int32_t channel, std::string bytes>>.
+    std::optional<StreamStateHandle> inputChannelState;
     /// True once the subtask had finished its input (its state is final).
     bool finished = false;
 };
@@ -57,6 +60,8 @@ struct CompletedCheckpoint {
     std::string externalPath;
     /// Total bytes of state (inline and files), for statistics.
     uint64_t stateSize = 0;
+    /// Of which in-flight data of unaligned checkpoints.
+    uint64_t inFlightDataSize = 0;
 };
 
 }  // namespace weir

@@ -38,8 +38,50 @@ void InputGate::push(int32_t channel, BufferOrEvent entry) {
     if (notify) owner_->notify();
 }
 
+void InputGate::pushUnalignedBarrier(int32_t channel, const RuntimeEvent& barrier) {
+    {
+        std::lock_guard lock(mutex_);
+        BufferOrEvent e;
+        e.event = barrier;
+        e.channel = channel;
+        e.priority = true;
+        priority_.push_back(std::move(e));
+    }
+    pushEvent(channel, barrier);  // the marker; notifies the owner
+}
+
+std::optional<BufferOrEvent> InputGate::pollPriority() {
+    std::lock_guard lock(mutex_);
+    if (priority_.empty()) return std::nullopt;
+    BufferOrEvent e = std::move(priority_.front());
+    priority_.pop_front();
+    return e;
+}
+
+bool InputGate::copyQueuedData(int32_t channel, int64_t checkpointId, std::string& out,
+                               size_t& buffers) {
+    buffers = 0;
+    std::lock_guard lock(mutex_);
+    for (const auto& e : queues_[channel]) {
+        if (e.event) {
+            if (e.event->type == RuntimeEventType::kCheckpointBarrier &&
+                e.event->checkpointId == checkpointId)
+                return true;
+            continue;
+        }
+        out.append(reinterpret_cast<const char*>(e.buffer.data()), e.buffer.size());
+        ++buffers;
+    }
+    return false;
+}
+
 std::optional<BufferOrEvent> InputGate::poll() {
     std::lock_guard lock(mutex_);
+    if (!priority_.empty()) {
+        BufferOrEvent e = std::move(priority_.front());
+        priority_.pop_front();
+        return e;
+    }
     if (available_.empty()) return std::nullopt;
     int32_t channel = available_.front();
     available_.pop_front();

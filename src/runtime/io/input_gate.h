@@ -22,6 +22,9 @@ struct BufferOrEvent {
     Buffer buffer;  // valid for data
     std::optional<RuntimeEvent> event;
     int32_t channel = 0;
+    /// An unaligned barrier delivered ahead of the channel's queued data (its in-order copy,
+    /// the marker, stays in the queue).
+    bool priority = false;
 };
 
 class InputGate {
@@ -31,6 +34,15 @@ public:
 
     void pushBuffer(int32_t channel, Buffer buffer);
     void pushEvent(int32_t channel, RuntimeEvent event);
+    /// An unaligned barrier: queued in order as a marker, and delivered first by poll() and
+    /// pollPriority().
+    void pushUnalignedBarrier(int32_t channel, const RuntimeEvent& barrier);
+    /// The next priority event, if any (also while the task is backpressured).
+    std::optional<BufferOrEvent> pollPriority();
+    /// Appends to `out` the bytes of `channel`'s queued buffers before the marker of checkpoint
+    /// `checkpointId`, and counts them in `buffers`; true if the marker is queued (else every
+    /// queued buffer was copied).
+    bool copyQueuedData(int32_t channel, int64_t checkpointId, std::string& out, size_t& buffers);
     /// The next buffer or event of some unblocked channel with data, or nothing.
     std::optional<BufferOrEvent> poll();
     /// A blocked channel keeps its data queued until unblocked (checkpoint barrier alignment).
@@ -46,6 +58,7 @@ private:
     std::deque<int32_t> available_;  // channels with data, each at most once
     std::vector<bool> enqueued_;
     std::vector<bool> blocked_;
+    std::deque<BufferOrEvent> priority_;
     WakeupSignal* owner_;
 };
 

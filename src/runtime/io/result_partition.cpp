@@ -54,7 +54,13 @@ void ResultPartition::flushAll() {
 
 void ResultPartition::broadcastEvent(const RuntimeEvent& event) {
     flushAll();
-    for (auto& s : subpartitions_) s.target.gate->pushEvent(s.target.channel, event);
+    bool unaligned = event.type == RuntimeEventType::kCheckpointBarrier && event.unaligned;
+    for (auto& s : subpartitions_) {
+        if (unaligned)
+            s.target.gate->pushUnalignedBarrier(s.target.channel, event);
+        else
+            s.target.gate->pushEvent(s.target.channel, event);
+    }
 }
 
 void ResultPartition::finish(bool suspend) {

@@ -136,6 +136,8 @@ void StreamTask::buildChain() {
         barriers_ = std::make_unique<CheckpointBarrierHandler>(
             gate->numChannels(), deployment_.checkpointing.aligned,
             [gate](int32_t channel, bool blocked) { gate->setBlocked(channel, blocked); });
+        if (deployment_.checkpointing.unaligned)
+            channelState_ = std::make_unique<ChannelStateRecorder>(gate->numChannels());
     }
 }
 
@@ -162,6 +164,7 @@ void StreamTask::run() {
             });
         }
         log::debug("task {} running", taskName);
+        replayChannelState();
         runLoop();
         if (cancelled_.load() && !jobEnded_) state = TaskState::CANCELED;
     } catch (const std::exception& e) {
@@ -205,6 +208,7 @@ void StreamTask::runLoop() {
         }
         timers_.fireDue();
         if (!outputsAvailable()) {
+            processPriorityEvents();  // unaligned barriers overtake the backpressure
             idleWait(std::chrono::milliseconds(50));
             continue;
         }
@@ -255,6 +259,8 @@ bool StreamTask::processNetworkInput() {
     const int32_t channel = channelToInput_.at(entry->channel).second;
     NetworkInputBase& input = *inputs_[inputPos];
     if (!entry->event) {
+        if (channelState_)
+            channelState_->onBuffer(entry->channel, entry->buffer.data(), entry->buffer.size());
         runAttributed(deployment_.operators[0].name, [&] {
             input.processBuffer(entry->buffer.data(), entry->buffer.size(), channel);
         });
@@ -263,6 +269,10 @@ bool StreamTask::processNetworkInput() {
     const RuntimeEvent& event = *entry->event;
     if (event.type == RuntimeEventType::kCheckpointBarrier) {
         if (!barriers_) return true;
+        if (event.unaligned) {
+            if (channelState_) onUnalignedBarrier(*entry);
+            return true;
+        }
         std::optional<int64_t> abandoned;
         auto trigger = barriers_->onBarrier(entry->channel, event, abandoned);
         if (abandoned)
@@ -271,6 +281,8 @@ bool StreamTask::processNetworkInput() {
         return true;
     }
     if (event.type != RuntimeEventType::kEndOfPartition) return true;
+    if (channelState_ && channelState_->active() && channelState_->onChannelDone(entry->channel))
+        finishUnalignedCheckpoint();
     if (barriers_) {
         if (auto trigger = barriers_->onEndOfPartition(entry->channel)) performCheckpoint(*trigger);
     }
@@ -353,7 +365,78 @@ void StreamTask::endInputAfterSavepoint(int64_t savepointId) {
     });
 }
 
-void StreamTask::performCheckpoint(const RuntimeEvent& barrier) {
+void StreamTask::processPriorityEvents() {
+    if (!gate_ || !channelState_) return;
+    while (auto entry = gate_->pollPriority()) onUnalignedBarrier(*entry);
+}
+
+void StreamTask::onUnalignedBarrier(const BufferOrEvent& entry) {
+    const RuntimeEvent& barrier = *entry.event;
+    const int64_t id = barrier.checkpointId;
+    if (!entry.priority) {  // the in-order marker: this channel's in-flight data is complete
+        if (channelState_->active() && channelState_->checkpointId() == id &&
+            channelState_->onChannelDone(entry.channel))
+            finishUnalignedCheckpoint();
+        return;
+    }
+    if (id <= lastCheckpoint_) return;  // taken already
+    if (channelState_->active()) {
+        declineCheckpoint(channelState_->checkpointId(), "a newer checkpoint started");
+        channelState_->abort();
+        unalignedRaws_.clear();
+    }
+    // What the task has received but not processed: partial elements and queued buffers.
+    const int32_t n = gate_->numChannels();
+    std::vector<std::string> captured(n);
+    std::vector<size_t> skip(n, 0);
+    std::vector<bool> done(n, false);
+    for (int32_t c = 0; c < n; ++c) {
+        const auto& [inputPos, local] = channelToInput_.at(c);
+        const NetworkInputBase& input = *inputs_[inputPos];
+        if (input.channelFinished(local)) {
+            done[c] = true;
+            continue;
+        }
+        const auto& partial = input.partialElement(local);
+        captured[c].assign(partial.begin(), partial.end());
+        done[c] = gate_->copyQueuedData(c, id, captured[c], skip[c]);
+    }
+    unalignedRaws_ = performCheckpoint(barrier, /*upload=*/false);
+    channelState_->start(id, std::move(captured), std::move(skip), std::move(done));
+    if (channelState_->complete()) finishUnalignedCheckpoint();
+}
+
+void StreamTask::finishUnalignedCheckpoint() {
+    int64_t id = channelState_->checkpointId();
+    auto raws = std::move(unalignedRaws_);
+    unalignedRaws_.clear();
+    if (raws.empty()) {
+        channelState_->abort();
+        return;
+    }
+    raws[0].inputChannelState = channelState_->take();
+    upload(id, std::move(raws));
+}
+
+void StreamTask::replayChannelState() {
+    const OperatorRestore* restore =
+        deployment_.restores.empty() ? nullptr : deployment_.restores[0].get();
+    if (!restore || restore->inputChannelState.empty()) return;
+    for (const auto& [channel, bytes] : restore->inputChannelState) {
+        if (channel < 0 || static_cast<size_t>(channel) >= channelToInput_.size())
+            throw StateMigrationException("restored in-flight data names input channel " +
+                                          std::to_string(channel) + " of " +
+                                          std::to_string(channelToInput_.size()));
+        const auto& [inputPos, local] = channelToInput_[channel];
+        runAttributed(deployment_.operators[0].name, [&] {
+            inputs_[inputPos]->processBuffer(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                             bytes.size(), local);
+        });
+    }
+}
+
+std::vector<StreamTask::RawOperatorSnapshot> StreamTask::performCheckpoint(
+    const RuntimeEvent& barrier, bool uploadNow) {
     const int64_t id = barrier.checkpointId;
     lastCheckpoint_ = std::max(lastCheckpoint_, id);
     const bool stopping = barrier.kind == SnapshotKind::kSavepointSuspend ||
@@ -375,7 +458,9 @@ void StreamTask::performCheckpoint(const RuntimeEvent& barrier) {
         declineCheckpoint(id, e.what());
         throw;
     }
+    if (!uploadNow) return raws;
     upload(id, std::move(raws));
+    return {};
 }
 
 std::vector<StreamTask::RawOperatorSnapshot> StreamTask::snapshotOperators(int64_t checkpointId,
@@ -418,6 +503,10 @@ void StreamTask::upload(int64_t checkpointId, std::vector<RawOperatorSnapshot> r
                 if (!raw.operatorState.empty())
                     st.operatorState = location->persist(raw.operatorId + prefix + "-operator",
                                                          encodeOperatorState(raw.operatorState));
+                if (!raw.inputChannelState.empty())
+                    st.inputChannelState =
+                        location->persist(raw.operatorId + prefix + "-channels",
+                                          serializeToString(raw.inputChannelState));
                 states.emplace_back(raw.operatorId, std::move(st));
             }
         } catch (const std::exception& e) {

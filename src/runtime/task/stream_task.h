@@ -26,6 +26,7 @@
 
 #include "core/concurrency/wakeup_signal.h"
 #include "runtime/checkpoint/barrier_handler.h"
+#include "runtime/checkpoint/channel_state_recorder.h"
 #include "runtime/io/input_gate.h"
 #include "runtime/io/result_partition.h"
 #include "runtime/task/mailbox.h"
@@ -111,8 +112,18 @@ private:
         std::string operatorId;
         std::optional<KeyedStateSnapshot> keyed;
         std::vector<OperatorStateEntry> operatorState;
+        std::vector<std::pair<int32_t, std::string>> inputChannelState;  // head, unaligned
     };
-    void performCheckpoint(const RuntimeEvent& barrier);
+    /// An unaligned barrier (priority copy or in-order marker) from the gate.
+    void onUnalignedBarrier(const BufferOrEvent& entry);
+    /// Handles the priority events queued in the gate (also while backpressured).
+    void processPriorityEvents();
+    void finishUnalignedCheckpoint();
+    /// Restore: processes the in-flight data of an unaligned checkpoint before new input.
+    void replayChannelState();
+    /// Takes the snapshot; `upload` false leaves the raws to the caller (unaligned).
+    std::vector<RawOperatorSnapshot> performCheckpoint(const RuntimeEvent& barrier,
+                                                       bool uploadNow = true);
     std::vector<RawOperatorSnapshot> snapshotOperators(int64_t checkpointId, int64_t timestamp);
     void upload(int64_t checkpointId, std::vector<RawOperatorSnapshot> raws);
     void declineCheckpoint(int64_t checkpointId, const std::string& reason);
@@ -135,6 +146,8 @@ private:
     std::vector<std::unique_ptr<OperatorStateStore>> operatorStores_;
     std::vector<FunctionCheckpointHooks> hooks_;
     std::unique_ptr<CheckpointBarrierHandler> barriers_;
+    std::unique_ptr<ChannelStateRecorder> channelState_;
+    std::vector<RawOperatorSnapshot> unalignedRaws_;  // waiting for the channel state
     std::function<void(StreamTask&)> onEndOfInput_;
     std::optional<std::vector<RawOperatorSnapshot>> finalSnapshot_;
     int64_t lastCheckpoint_ = -1;  // newest checkpoint this task snapshotted

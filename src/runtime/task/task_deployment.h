@@ -52,6 +52,9 @@ struct TaskCheckpointSettings {
     int64_t epoch = 0;
     /// Exactly-once aligns barriers; at-least-once does not.
     bool aligned = true;
+    /// Unaligned checkpoints (exactly-once): the first barrier triggers the snapshot, and the
+    /// in-flight data is stored with it.
+    bool unaligned = false;
 };
 
 struct TaskDeployment {

@@ -78,10 +78,12 @@ public:
         if (level < GetInfoLogLevel() || level == rocksdb::InfoLogLevel::HEADER_LEVEL) return;
         char message[1024];
         std::vsnprintf(message, sizeof message, format, ap);
+        // RocksDB warns about routine events (every checkpoint logs two lines): its warnings are
+        // Weir's info.
         if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL) {
             log::error("RocksDB: {}", message);
         } else {
-            log::warn("RocksDB: {}", message);
+            log::info("RocksDB: {}", message);
         }
     }
 };
@@ -172,6 +174,9 @@ struct RocksDbStore::Impl {
     std::vector<rocksdb::ColumnFamilyHandle*> handles;  // owned by db; destroyed in close()
     std::vector<std::string> names;                     // parallel to handles
     std::unordered_map<std::string, ColumnFamily> byName;
+    size_t writeBufferCapacity = 0;  // of the write buffer manager
+    size_t memtableLimit = 0;        // memtable bytes above which a write waits for a flush
+    size_t flushThreshold = 0;       // memtableLimit, raised while flushed memtables are pinned
 
     explicit Impl(const RocksDbOptions& options);
     ~Impl();
@@ -179,6 +184,16 @@ struct RocksDbStore::Impl {
     /// Opens the instance directory with the given column families ("default" among them).
     rocksdb::Status openDb(const std::vector<std::string>& columnFamilies);
     void close();
+    /// Called after every write: keeps the memtables within memtableLimit (see the .cpp).
+    void afterWrite() {
+        size_t used = writeBufferManager->memory_usage();
+        if (used > flushThreshold) {
+            flushForMemory();
+        } else if (flushThreshold != memtableLimit && used < memtableLimit) {
+            flushThreshold = memtableLimit;
+        }
+    }
+    void flushForMemory();
     rocksdb::ColumnFamilyHandle* handle(ColumnFamily cf) const {
         WEIR_DCHECK(cf >= 0 && static_cast<size_t>(cf) < handles.size()) << "column family " << cf;
         return handles[static_cast<size_t>(cf)];
@@ -197,7 +212,9 @@ RocksDbStore::Impl::Impl(const RocksDbOptions& options)
     // budget and the write buffer manager 2 * ratio / 3; memtables are charged to the cache.
     auto budget = static_cast<double>(options.memoryBudgetBytes);
     auto cacheCapacity = static_cast<size_t>((3 - kWriteBufferRatio) * budget / 3);
-    auto writeBufferCapacity = static_cast<size_t>(2 * budget * kWriteBufferRatio / 3);
+    writeBufferCapacity = static_cast<size_t>(2 * budget * kWriteBufferRatio / 3);
+    memtableLimit = static_cast<size_t>(budget * kWriteBufferRatio);
+    flushThreshold = memtableLimit;
     rocksdb::LRUCacheOptions cacheOptions;
     cacheOptions.capacity = cacheCapacity;
     cacheOptions.num_shard_bits = -1;
@@ -225,7 +242,7 @@ RocksDbStore::Impl::Impl(const RocksDbOptions& options)
     columnFamilyOptions.merge_operator = std::make_shared<ConcatenateOperator>();
     // The write buffer manager flushes when the mutable memtables exceed 7/8 of its capacity; an
     // arena block (RocksDB's default: min(1 MiB, write_buffer_size / 8)) larger than that would
-    // make it flush after every block on a small budget, so it is kept below 1/8 of the capacity.
+    // make it flush after every block on a small budget, so it is at most 1/8 of the capacity.
     size_t arenaBlock = std::min<size_t>(1 << 20, writeBufferCapacity / 8) & ~size_t{4095};
     columnFamilyOptions.arena_block_size = std::max<size_t>(arenaBlock, 4096);
 
@@ -255,6 +272,23 @@ rocksdb::Status RocksDbStore::Impl::openDb(const std::vector<std::string>& colum
         byName.emplace(names.back(), static_cast<ColumnFamily>(i));
     }
     return status;
+}
+
+// The write buffer manager asks for a flush at 7/8 of its capacity but never while a flush is
+// running, so writes faster than the flush thread grow the active memtable without bound (3-4x
+// the capacity in the tests). Flink accepts this; here a write that finds the memtables above
+// Flink's own estimate of their maximum (1.5 x capacity = budget x write buffer ratio) waits for
+// a synchronous flush of every column family. Memtables that are flushed but still pinned by an
+// iterator (a scan whose callback writes) cannot be freed by flushing: the threshold then rises
+// by one capacity above what remains, so such writes flush only per capacity of new data.
+void RocksDbStore::Impl::flushForMemory() {
+    rocksdb::FlushOptions options;
+    options.wait = true;
+    options.allow_write_stall = true;
+    rocksdb::Status status = db->Flush(options, handles);
+    if (!status.ok()) fail("flush", status);
+    flushThreshold =
+        std::max(memtableLimit, writeBufferManager->memory_usage() + writeBufferCapacity);
 }
 
 void RocksDbStore::Impl::close() {
@@ -324,7 +358,6 @@ std::unique_ptr<RocksDbStore> RocksDbStore::openFromSnapshot(const RocksDbOption
         throw CheckpointException("cannot open RocksDB snapshot '" + snapshotDirectory +
                                   "' (copied to '" + impl->directory + "'): " + status.ToString());
     }
-    impl->dbOptions.create_if_missing = true;
     return std::unique_ptr<RocksDbStore>(new RocksDbStore(std::move(impl)));
 }
 
@@ -360,18 +393,21 @@ void RocksDbStore::put(ColumnFamily cf, std::string_view key, std::string_view v
     rocksdb::Status status =
         impl_->db->Put(impl_->writeOptions, impl_->handle(cf), toSlice(key), toSlice(value));
     if (!status.ok()) impl_->fail("put", status);
+    impl_->afterWrite();
 }
 
 void RocksDbStore::remove(ColumnFamily cf, std::string_view key) {
     rocksdb::Status status =
         impl_->db->Delete(impl_->writeOptions, impl_->handle(cf), toSlice(key));
     if (!status.ok()) impl_->fail("delete", status);
+    impl_->afterWrite();
 }
 
 void RocksDbStore::append(ColumnFamily cf, std::string_view key, std::string_view bytes) {
     rocksdb::Status status =
         impl_->db->Merge(impl_->writeOptions, impl_->handle(cf), toSlice(key), toSlice(bytes));
     if (!status.ok()) impl_->fail("merge", status);
+    impl_->afterWrite();
 }
 
 void RocksDbStore::scan(
@@ -414,6 +450,7 @@ void RocksDbStore::removePrefix(ColumnFamily cf, std::string_view prefix) {
         if (status.ok()) status = impl_->db->Delete(impl_->writeOptions, h, last);
     }
     if (!status.ok()) impl_->fail("delete range", status);
+    impl_->afterWrite();
 }
 
 RocksDbStore::NativeSnapshot RocksDbStore::createNativeSnapshot() {
@@ -429,6 +466,7 @@ RocksDbStore::NativeSnapshot RocksDbStore::createNativeSnapshot() {
     // would flush too; flushing here does not depend on that default.)
     rocksdb::FlushOptions flush;
     flush.wait = true;
+    flush.allow_write_stall = true;  // do not wait for compactions first
     rocksdb::Status status = impl_->db->Flush(flush, impl_->handles);
     if (!status.ok()) throw failed("flush", status);
     rocksdb::Checkpoint* created = nullptr;

@@ -12,7 +12,10 @@
 //     buffer manager capacity = 2 * 0.5 / 3 * budget, as Flink computes them);
 //   - no write-ahead log and no fsync: the instance is never reopened from its own directory,
 //     only rebuilt from a snapshot, so nothing relies on its files after a crash;
-//   - no info LOG file: RocksDB's warnings and errors go to Weir's log instead.
+//   - no info LOG file: RocksDB's errors go to Weir's log as errors, its warnings as info.
+// Beyond Flink: a write that finds the memtables above their share of the budget (budget x 0.5,
+// reached when writes outpace the background flushes) waits for a synchronous flush, so the
+// budget holds however fast the task writes.
 //
 // Threading: a store is used by one thread (its task's). The files of a NativeSnapshot are
 // immutable and may be read by any thread afterwards, also after the store is gone.
