@@ -303,6 +303,52 @@ TEST_F(CoordinatorTest, TimeoutMustBePositive) {
     EXPECT_THROW(create({{"execution.checkpointing.timeout", "0"}}), ConfigException);
 }
 
+TEST_F(CoordinatorTest, BarriersAreAlignedUnlessUnalignedExactlyOnceIsConfigured) {
+    create();
+    coordinator->triggerCheckpoint();
+    EXPECT_FALSE(job.triggers.back().unaligned);
+}
+
+TEST_F(CoordinatorTest, UnalignedCheckpointsButAlignedSavepoints) {
+    create({{"execution.checkpointing.unaligned.enabled", "true"},
+            {"execution.checkpointing.max-concurrent-checkpoints", "2"}});
+    coordinator->triggerCheckpoint();
+    EXPECT_TRUE(job.triggers.back().unaligned);
+    coordinator->triggerSavepoint(tmp.path + "/sp", SnapshotKind::kSavepoint);
+    EXPECT_FALSE(job.triggers.back().unaligned);
+}
+
+TEST_F(CoordinatorTest, AtLeastOnceIsNeverUnaligned) {
+    create({{"execution.checkpointing.unaligned", "true"},
+            {"execution.checkpointing.mode", "AT_LEAST_ONCE"}});
+    coordinator->triggerCheckpoint();
+    EXPECT_FALSE(job.triggers.back().unaligned);
+}
+
+TEST_F(CoordinatorTest, InFlightDataCountsInTheStatistics) {
+    create({{"execution.checkpointing.unaligned.enabled", "true"}});
+    coordinator->triggerCheckpoint();
+    auto states = stateOf(1);
+    StreamStateHandle inFlight;
+    inFlight.inlineData = std::string(100, 'd');
+    inFlight.size = 100;
+    states[0].second.inputChannelState = inFlight;
+    ack(0, 1);
+    coordinator->acknowledge(0, 1, 1, states);
+    ack(2, 1);
+    auto stats = coordinator->stats();
+    EXPECT_EQ(stats.numCompleted, 1);
+    EXPECT_EQ(stats.lastInFlightDataSize, 100u);
+    EXPECT_EQ(stats.numWithInFlightData, 1);
+    EXPECT_EQ(stats.lastStateSize, 9u + 10u + 20u + 100u);
+    CompletedCheckpoint c = loadCompletedCheckpoint(chkDir(1));
+    ASSERT_TRUE(c.operators["sum"].subtasks[0].inputChannelState);
+    EXPECT_EQ(c.operators["sum"].subtasks[0].inputChannelState->inlineData, std::string(100, 'd'));
+    completeOne();  // without in-flight data
+    EXPECT_EQ(coordinator->stats().lastInFlightDataSize, 0u);
+    EXPECT_EQ(coordinator->stats().numWithInFlightData, 1);
+}
+
 // ---- failures ---------------------------------------------------------------------------------
 
 TEST_F(CoordinatorTest, DeclineAbortsNotifiesAndDeletesTheCheckpoint) {
@@ -473,6 +519,7 @@ TEST_F(CoordinatorTest, PeriodicTriggerWaitsWhileMaxConcurrentCheckpointsArePend
     EXPECT_EQ(job.numTriggers(), 1u);
     ackAll(1);
     ASSERT_TRUE(job.waitFor([&] { return job.triggers.size() == 2; }));
+    std::lock_guard lock(job.mutex);
     EXPECT_EQ(job.triggers[1].checkpointId, 2);
 }
 
@@ -636,6 +683,7 @@ TEST_F(CoordinatorTest, ACompletedSavepointDoesNotSubsumePendingCheckpoints) {
 struct RetentionCase {
     const char* retention;
     JobStatus terminal;
+    const char* terminalName;
     bool kept;
 };
 
@@ -657,17 +705,17 @@ TEST_P(CoordinatorRetention, ShutdownKeepsOrDeletesTheRetainedCheckpoints) {
 
 INSTANTIATE_TEST_SUITE_P(
     Policies, CoordinatorRetention,
-    ::testing::Values(RetentionCase{"RETAIN_ON_CANCELLATION", JobStatus::CANCELED, true},
-                      RetentionCase{"RETAIN_ON_CANCELLATION", JobStatus::FAILED, true},
-                      RetentionCase{"RETAIN_ON_CANCELLATION", JobStatus::FINISHED, false},
-                      RetentionCase{"DELETE_ON_CANCELLATION", JobStatus::CANCELED, false},
-                      RetentionCase{"DELETE_ON_CANCELLATION", JobStatus::FAILED, true},
-                      RetentionCase{"DELETE_ON_CANCELLATION", JobStatus::FINISHED, false},
-                      RetentionCase{"NO_EXTERNALIZED_CHECKPOINTS", JobStatus::CANCELED, false},
-                      RetentionCase{"NO_EXTERNALIZED_CHECKPOINTS", JobStatus::FAILED, false},
-                      RetentionCase{"NO_EXTERNALIZED_CHECKPOINTS", JobStatus::FINISHED, false}),
+    ::testing::Values(RetentionCase{"RETAIN_ON_CANCELLATION", JobStatus::CANCELED, "CANCELED", true},
+                      RetentionCase{"RETAIN_ON_CANCELLATION", JobStatus::FAILED, "FAILED", true},
+                      RetentionCase{"RETAIN_ON_CANCELLATION", JobStatus::FINISHED, "FINISHED", false},
+                      RetentionCase{"DELETE_ON_CANCELLATION", JobStatus::CANCELED, "CANCELED", false},
+                      RetentionCase{"DELETE_ON_CANCELLATION", JobStatus::FAILED, "FAILED", true},
+                      RetentionCase{"DELETE_ON_CANCELLATION", JobStatus::FINISHED, "FINISHED", false},
+                      RetentionCase{"NO_EXTERNALIZED_CHECKPOINTS", JobStatus::CANCELED, "CANCELED", false},
+                      RetentionCase{"NO_EXTERNALIZED_CHECKPOINTS", JobStatus::FAILED, "FAILED", false},
+                      RetentionCase{"NO_EXTERNALIZED_CHECKPOINTS", JobStatus::FINISHED, "FINISHED", false}),
     [](const ::testing::TestParamInfo<RetentionCase>& info) {
-        return std::string(info.param.retention) + "_" + jobStatusName(info.param.terminal);
+        return std::string(info.param.retention) + "_" + info.param.terminalName;
     });
 
 TEST_F(CoordinatorTest, ShutdownAbortsPendingCheckpointsWithoutFailingTheJob) {

@@ -87,6 +87,7 @@ CompletedCheckpoint sampleCheckpoint() {
     map.subtasks[0].operatorState = inlineHandle(std::string("op\0state", 8));
     map.subtasks[1].keyed = keyedHandle({64, 128}, inlineHandle(std::string(192, 'k')));
     map.subtasks[1].finished = true;
+    map.subtasks[1].inputChannelState = inlineHandle("in-flight");
 
     OperatorState& sink = c.operators["sink-2"];
     sink.parallelism = 3;
@@ -129,6 +130,9 @@ void expectSameCheckpoint(const CompletedCheckpoint& a, const CompletedCheckpoin
             }
             ASSERT_EQ(st.operatorState.has_value(), o.operatorState.has_value());
             if (st.operatorState) expectSameHandle(*st.operatorState, *o.operatorState);
+            ASSERT_EQ(st.inputChannelState.has_value(), o.inputChannelState.has_value());
+            if (st.inputChannelState)
+                expectSameHandle(*st.inputChannelState, *o.inputChannelState);
         }
     }
 }

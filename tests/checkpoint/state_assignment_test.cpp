@@ -17,6 +17,7 @@
 #include "runtime/checkpoint/checkpoint_storage.h"
 #include "weir/core/exceptions.h"
 #include "weir/core/key_hash.h"
+#include "weir/core/serializer.h"
 #include "weir/runtime/state/heap_state.h"
 
 namespace weir {
@@ -331,7 +332,8 @@ TEST(StateAssignment, ListStateAtAnotherParallelismIsConcatenatedAndCutIntoConti
     for (int32_t p = 1; p <= 7; ++p) {
         Elements all;
         for (int32_t i = 0; i < p; ++i) {
-            const auto* e = find(assign(c, i, p), "list:x");
+            OperatorRestore r = assign(c, i, p);
+            const auto* e = find(r, "list:x");
             ASSERT_NE(e, nullptr);
             all.insert(all.end(), e->elements.begin(), e->elements.end());
         }
@@ -357,7 +359,8 @@ TEST(StateAssignment, UnionStateGivesEverySubtaskEveryElement) {
     });
     for (int32_t p : {1, 2, 3}) {
         for (int32_t i = 0; i < p; ++i) {
-            const auto* e = find(assign(c, i, p), "union:w");
+            OperatorRestore r = assign(c, i, p);
+            const auto* e = find(r, "union:w");
             ASSERT_NE(e, nullptr);
             EXPECT_EQ(e->mode, OperatorStateMode::kUnion);
             EXPECT_EQ(e->elements, (Elements{"0a", "0b", "1a"})) << p << "/" << i;
@@ -373,7 +376,8 @@ TEST(StateAssignment, BroadcastStateGivesEverySubtaskOneCopy) {
     });
     for (int32_t p : {1, 2, 5}) {
         for (int32_t i = 0; i < p; ++i) {
-            const auto* e = find(assign(c, i, p), "broadcast:rules");
+            OperatorRestore r = assign(c, i, p);
+            const auto* e = find(r, "broadcast:rules");
             ASSERT_NE(e, nullptr);
             EXPECT_EQ(e->mode, OperatorStateMode::kBroadcast);
             EXPECT_EQ(e->elements, rules) << p << "/" << i;  // not one copy per old subtask
@@ -425,6 +429,61 @@ TEST(StateAssignment, OperatorStateFromFiles) {
     ASSERT_TRUE(st.operatorState->isFile());
     c.externalPath = tmp.path;
     EXPECT_EQ(find(assign(c, 0, 4), "union:u")->elements, Elements{std::string(64, 'u')});
+}
+
+// ---- in-flight data of unaligned checkpoints ----------------------------------------------------
+
+using ChannelData = std::vector<std::pair<int32_t, std::string>>;
+
+CompletedCheckpoint inFlightCheckpoint() {
+    CompletedCheckpoint c;
+    OperatorState& op = c.operators["op"];
+    op.parallelism = 2;
+    op.maxParallelism = 128;
+    for (int32_t i = 0; i < 2; ++i) {
+        StreamStateHandle h;
+        h.inlineData = serializeToString(ChannelData{{0, "s" + std::to_string(i) + "c0"},
+                                                     {1, "s" + std::to_string(i) + "c1"}});
+        h.size = h.inlineData.size();
+        op.subtasks[i].inputChannelState = h;
+    }
+    return c;
+}
+
+TEST(StateAssignment, InFlightDataGoesBackToTheSubtaskThatRecordedIt) {
+    CompletedCheckpoint c = inFlightCheckpoint();
+    EXPECT_EQ(assignOperatorState(c, "op", 1, 2, 128, {64, 128}).inputChannelState,
+              (ChannelData{{0, "s1c0"}, {1, "s1c1"}}));
+    EXPECT_EQ(assignOperatorState(c, "op", 0, 2, 128, {0, 64}).inputChannelState,
+              (ChannelData{{0, "s0c0"}, {1, "s0c1"}}));
+}
+
+TEST(StateAssignment, InFlightDataDoesNotRestoreAtAnotherParallelism) {
+    CompletedCheckpoint c = inFlightCheckpoint();
+    try {
+        assignOperatorState(c, "op", 0, 3, 128, {0, 43});
+        FAIL() << "no exception";
+    } catch (const StateMigrationException& e) {
+        std::string m = e.what();
+        EXPECT_NE(m.find("op"), std::string::npos) << m;
+        EXPECT_NE(m.find("savepoint"), std::string::npos) << m;
+    }
+}
+
+TEST(StateAssignment, CorruptInFlightDataNamesTheOperatorAndSubtask) {
+    CompletedCheckpoint c = inFlightCheckpoint();
+    auto& h = *c.operators["op"].subtasks[1].inputChannelState;
+    h.inlineData += "junk";
+    h.size = h.inlineData.size();
+    EXPECT_NO_THROW(assignOperatorState(c, "op", 0, 2, 128, {0, 64}));  // not ours
+    try {
+        assignOperatorState(c, "op", 1, 2, 128, {64, 128});
+        FAIL() << "no exception";
+    } catch (const CheckpointException& e) {
+        std::string m = e.what();
+        EXPECT_NE(m.find("operator op"), std::string::npos) << m;
+        EXPECT_NE(m.find("subtask 1"), std::string::npos) << m;
+    }
 }
 
 }  // namespace

@@ -257,6 +257,49 @@ TEST(ProcessWindowFunction, SeesAllElementsTheWindowAndPerWindowAndPerKeyState) 
                                                      "a 5000-10000 n=1 fires=1 total=6 wm=9999"}));
 }
 
+/// Every state kind in windowState() and globalState(): list and map per window, reducing and
+/// aggregating per key.
+struct AllStateKinds : ProcessWindowFunction<KV, std::string, std::string, TimeWindow> {
+    void process(const std::string& key, Context& ctx, const std::vector<KV>& elements,
+                 Collector<std::string>& out) override {
+        auto& sizes = ctx.windowState().getListState(ListStateDescriptor<int64_t>{"sizes"});
+        sizes.add(static_cast<int64_t>(elements.size()));
+        auto& seen = ctx.windowState().getMapState(MapStateDescriptor<int64_t, int64_t>{"seen"});
+        for (const auto& e : elements) seen.put(e.second, seen.get(e.second).value_or(0) + 1);
+        auto& sum = ctx.globalState().getReducingState(ReducingStateDescriptor<int64_t>(
+            "sum", [](const int64_t& a, const int64_t& b) { return a + b; }));
+        for (const auto& e : elements) sum.add(e.second);
+        std::string line = key + " " + std::to_string(ctx.window().getStart()) + " sizes=";
+        for (int64_t n : sizes.get()) line += std::to_string(n) + ";";
+        line += " distinct=" + std::to_string(seen.entries().size());
+        line += " sum=" + std::to_string(sum.get().value_or(0));
+        out.collect(line);
+    }
+    void clear(Context& ctx) override {
+        ctx.windowState().getListState(ListStateDescriptor<int64_t>{"sizes"}).clear();
+        ctx.windowState().getMapState(MapStateDescriptor<int64_t, int64_t>{"seen"}).clear();
+    }
+};
+
+TEST(ProcessWindowFunction, WindowAndGlobalStateOfEveryKind) {
+    auto env = StreamExecutionEnvironment::create();
+    auto h = testing::harnessOf<KV>(testing::kvStream(env)
+                                        .keyBy(testing::byKey())
+                                        .window(TumblingEventTimeWindows::of(5s))
+                                        .allowedLateness(5s)
+                                        .process(AllStateKinds{}));
+    h.processElement({"a", 1}, 1000);
+    h.processElement({"a", 2}, 2000);
+    h.processWatermark(4999);
+    h.processElement({"a", 2}, 3000);  // late within lateness: fires again with 3 elements
+    h.processElement({"a", 5}, 6000);
+    h.processWatermark(9999);
+    // The reducing state is per key: it adds each firing's elements (3, then 3+5, then 5).
+    EXPECT_EQ(h.records(), (std::vector<std::string>{"a 0 sizes=2; distinct=2 sum=3",
+                                                     "a 0 sizes=2;3; distinct=2 sum=8",
+                                                     "a 5000 sizes=1; distinct=1 sum=13"}));
+}
+
 struct Average : AggregateFunction<KV, std::pair<int64_t, int64_t>, double> {
     std::pair<int64_t, int64_t> createAccumulator() override { return {0, 0}; }
     std::pair<int64_t, int64_t> add(const KV& v, std::pair<int64_t, int64_t> acc) override {

@@ -17,6 +17,7 @@
 #include "weir/api/output_tag.h"
 #include "weir/api/state.h"
 #include "weir/runtime/state/heap_state.h"
+#include "weir/runtime/state/ttl_state.h"
 
 namespace weir {
 
@@ -32,18 +33,53 @@ public:
 
     template <class V>
     ValueState<V>& getState(const ValueStateDescriptor<V>& d) {
-        auto& slot = states_[d.name];
-        if (!slot) {
-            auto& inner = backend_->getOrCreateState<HeapValueState<V>>(
-                scopedName(d.name), [&] { return std::make_unique<HeapValueState<V>>(*backend_); });
-            slot = std::make_unique<Scoped<V>>(inner, *this);
-        }
-        return dynamic_cast<Scoped<V>&>(*slot);
+        return scopedState<ScopedValue<V>, HeapValueState<V>>(d.name);
+    }
+    template <class V>
+    ListState<V>& getListState(const ListStateDescriptor<V>& d) {
+        return scopedState<ScopedList<V>, HeapListState<V>>(d.name);
+    }
+    template <class K, class V>
+    MapState<K, V>& getMapState(const MapStateDescriptor<K, V>& d) {
+        return scopedState<ScopedMap<K, V>, HeapMapState<K, V>>(d.name);
+    }
+    template <class V>
+    ReducingState<V>& getReducingState(const ReducingStateDescriptor<V>& d) {
+        auto& slot = states_["reducing:" + d.name];
+        if (!slot)
+            slot = std::make_unique<ValueBackedReducingState<V>>(
+                getState(ValueStateDescriptor<V>("__reducing:" + d.name)), d.reduce);
+        return dynamic_cast<ValueBackedReducingState<V>&>(*slot);
+    }
+    template <class IN, class ACC, class OUT>
+    AggregatingState<IN, OUT>& getAggregatingState(
+        const AggregatingStateDescriptor<IN, ACC, OUT>& d) {
+        auto& slot = states_["aggregating:" + d.name];
+        if (!slot)
+            slot = std::make_unique<ValueBackedAggregatingState<IN, ACC, OUT>>(
+                getState(ValueStateDescriptor<ACC>("__aggregating:" + d.name)), d.aggregate);
+        return dynamic_cast<ValueBackedAggregatingState<IN, ACC, OUT>&>(*slot);
     }
 
 private:
     std::string scopedName(const std::string& name) const {
         return (perWindow_ ? "window:" : "global:") + name;
+    }
+
+    /// The store's view `S` of the backend state `Inner` registered as `name` (in this scope).
+    template <class S, class Inner>
+    S& scopedState(const std::string& name) {
+        auto& slot = states_[name];
+        if (!slot) {
+            auto& inner = backend_->getOrCreateState<Inner>(
+                scopedName(name), [&] { return std::make_unique<Inner>(*backend_); });
+            slot = std::make_unique<S>(inner, *this);
+        }
+        auto* state = dynamic_cast<S*>(slot.get());
+        if (!state)
+            throw InvalidProgramException("window state '" + name +
+                                          "' was registered before with another kind or type");
+        return *state;
     }
 
     /// Runs f with the backend's namespace set to this store's.
@@ -60,8 +96,9 @@ private:
     }
 
     template <class V>
-    struct Scoped final : ValueState<V>, KeyedStateBase {
-        Scoped(HeapValueState<V>& inner, KeyedStateStore& store) : inner(inner), store(store) {}
+    struct ScopedValue final : ValueState<V>, KeyedStateBase {
+        ScopedValue(HeapValueState<V>& inner, KeyedStateStore& store)
+            : inner(inner), store(store) {}
         std::optional<V> value() const override {
             return store.scoped([&] { return inner.value(); });
         }
@@ -72,6 +109,54 @@ private:
             store.scoped([&] { inner.clear(); });
         }
         HeapValueState<V>& inner;
+        KeyedStateStore& store;
+    };
+    template <class V>
+    struct ScopedList final : ListState<V>, KeyedStateBase {
+        ScopedList(HeapListState<V>& inner, KeyedStateStore& store) : inner(inner), store(store) {}
+        std::vector<V> get() const override {
+            return store.scoped([&] { return inner.get(); });
+        }
+        void add(const V& v) override {
+            store.scoped([&] { inner.add(v); });
+        }
+        void addAll(const std::vector<V>& vs) override {
+            store.scoped([&] { inner.addAll(vs); });
+        }
+        void update(const std::vector<V>& vs) override {
+            store.scoped([&] { inner.update(vs); });
+        }
+        void clear() override {
+            store.scoped([&] { inner.clear(); });
+        }
+        HeapListState<V>& inner;
+        KeyedStateStore& store;
+    };
+    template <class K, class V>
+    struct ScopedMap final : MapState<K, V>, KeyedStateBase {
+        ScopedMap(HeapMapState<K, V>& inner, KeyedStateStore& store) : inner(inner), store(store) {}
+        std::optional<V> get(const K& k) const override {
+            return store.scoped([&] { return inner.get(k); });
+        }
+        void put(const K& k, const V& v) override {
+            store.scoped([&] { inner.put(k, v); });
+        }
+        void remove(const K& k) override {
+            store.scoped([&] { inner.remove(k); });
+        }
+        bool contains(const K& k) const override {
+            return store.scoped([&] { return inner.contains(k); });
+        }
+        bool isEmpty() const override {
+            return store.scoped([&] { return inner.isEmpty(); });
+        }
+        std::vector<std::pair<K, V>> entries() const override {
+            return store.scoped([&] { return inner.entries(); });
+        }
+        void clear() override {
+            store.scoped([&] { inner.clear(); });
+        }
+        HeapMapState<K, V>& inner;
         KeyedStateStore& store;
     };
 
