@@ -56,7 +56,13 @@ public:
     weir::Boundedness getBoundedness() const override { return weir::Boundedness::BOUNDED; }
     std::unique_ptr<weir::SourceReader<T>> createReader(
         const weir::SourceReaderContext& ctx) const override {
-        return std::make_unique<Reader>(ctx.subtaskIndex, ctx.parallelism, n_, make_);
+        int64_t first = ctx.subtaskIndex;
+        if (ctx.restoredSplits) {  // position: the next index (one split per reader)
+            first = n_;
+            for (const auto& s : *ctx.restoredSplits)
+                first = weir::deserializeFromString<int64_t>(s);
+        }
+        return std::make_unique<Reader>(first, ctx.parallelism, n_, make_);
     }
 
 private:
@@ -70,6 +76,9 @@ private:
             next_ += step_;
             return next_ < end_ ? weir::InputStatus::MORE_AVAILABLE
                                 : weir::InputStatus::END_OF_INPUT;
+        }
+        std::vector<std::string> snapshotState(int64_t) override {
+            return {weir::serializeToString(next_)};
         }
 
     private:

@@ -336,6 +336,16 @@ std::string LocalJob::triggerSavepoint(const std::string& directory) {
     return coordinator_->triggerSavepoint(directory, SnapshotKind::kSavepoint).get().path;
 }
 
+int64_t LocalJob::triggerCheckpoint() {
+    if (!checkpointing_)
+        throw CheckpointException("job '" + jobGraph_.jobName +
+                                  "' takes no checkpoints (BATCH execution mode)");
+    if (status() != JobStatus::RUNNING)
+        throw CheckpointException("cannot take a checkpoint: job '" + jobGraph_.jobName + "' is " +
+                                  jobStatusName(status()));
+    return coordinator_->triggerCheckpoint().get();
+}
+
 std::string LocalJob::stopWithSavepoint(const std::string& directory, bool drain) {
     if (status() != JobStatus::RUNNING)
         throw CheckpointException("cannot stop job '" + jobGraph_.jobName +

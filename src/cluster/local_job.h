@@ -45,6 +45,7 @@ public:
     void cancel() override;
     JobExecutionResult waitForResult() override;
     std::string triggerSavepoint(const std::string& directory) override;
+    int64_t triggerCheckpoint() override;
     std::string stopWithSavepoint(const std::string& directory, bool drain) override;
     CheckpointStatistics checkpointStatistics() const override;
 

@@ -58,6 +58,8 @@ public:
     virtual JobExecutionResult waitForResult() = 0;
     /// Takes a savepoint; returns its directory. Throws CheckpointException.
     virtual std::string triggerSavepoint(const std::string& directory) = 0;
+    /// Takes a checkpoint now (besides the periodic ones); returns its id once it completed.
+    virtual int64_t triggerCheckpoint() = 0;
     /// Takes a savepoint and stops the job (with `drain`, after the final watermark has fired
     /// every timer and window). Returns the savepoint's directory.
     virtual std::string stopWithSavepoint(const std::string& directory, bool drain) = 0;
@@ -76,6 +78,9 @@ public:
     std::string triggerSavepoint(const std::string& directory = "") {
         return handle_->triggerSavepoint(directory);
     }
+    /// Takes a checkpoint now and returns its id once complete (getCheckpointStatistics() then
+    /// has its duration and size). Throws CheckpointException on failure.
+    int64_t triggerCheckpoint() { return handle_->triggerCheckpoint(); }
     /// Takes a savepoint, then stops the job; returns the savepoint's path. With
     /// `advanceToEndOfEventTime` (drain) the sources first emit the final watermark, so every
     /// window and event-time timer fires before the savepoint.
