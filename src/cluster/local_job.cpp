@@ -4,6 +4,7 @@
 
 #include "cluster/task_wiring.h"
 #include "core/logging.h"
+#include "runtime/state/state_backend_kind.h"
 #include "weir/core/options.h"
 #include "weir/runtime/checkpoint/checkpointing_options.h"
 
@@ -27,6 +28,7 @@ void LocalJob::start() {
     const Configuration& config = jobGraph_.configuration;
     const StreamGraph& graph = *jobGraph_.streamGraph;
     checkpointing_ = graph.executionMode != RuntimeExecutionMode::BATCH;
+    stateBackendKind(config);  // validates state.backend.type before anything runs
     restartStrategy_ = RestartStrategy::create(config);
 
     // Operator layout for the checkpoint metadata, and which subtask each task runs.
@@ -45,14 +47,18 @@ void LocalJob::start() {
     if (auto path = config.getOptional(options::kStateRecoveryPath)) {
         initialRestore_ = loadCheckpointForRecovery(*path);
         if (!config.get(options::kIgnoreUnclaimedState)) {
-            for (const auto& [id, op] : initialRestore_->operators)
-                if (!operatorIds.count(id))
+            for (const auto& [id, op] : initialRestore_->operators) {
+                bool hasState = false;
+                for (const auto& [index, st] : op.subtasks)
+                    hasState = hasState || st.keyed || st.operatorState || st.inputChannelState;
+                if (hasState && !operatorIds.count(id))
                     throw StateMigrationException(
                         "cannot restore '" + initialRestore_->externalPath +
                         "': it has state of operator " + id +
                         ", which this job does not have (give operators stable ids with "
                         ".uid(...), or set execution.state-recovery.ignore-unclaimed-state: "
                         "true to drop that state)");
+            }
         }
         log::info("job '{}' restores {} {} from {}", jobGraph_.jobName,
                   initialRestore_->type == CheckpointType::kSavepoint ? "savepoint" : "checkpoint",
@@ -92,16 +98,16 @@ void LocalJob::start() {
         startTime_ = std::chrono::steady_clock::now();
     }
     deploy(initialRestore_ ? &*initialRestore_ : nullptr);
-    coordinator_->start();
+    if (checkpointing_) coordinator_->start();
     master_ = std::thread([this] { runMaster(); });
 }
 
 void LocalJob::deploy(const CompletedCheckpoint* restore) {
     TaskCheckpointSettings settings;
+    settings.epoch = epoch_;
     if (checkpointing_) {
         settings.responder = coordinator_.get();
         settings.executor = snapshotExecutor_.get();
-        settings.epoch = epoch_;
         settings.aligned = jobGraph_.configuration.get(options::kCheckpointingMode) ==
                            CheckpointingMode::EXACTLY_ONCE;
         settings.unaligned =
@@ -285,6 +291,7 @@ bool LocalJob::restart(const std::string& cause, bool& cancelRequested) {
         failure_.clear();
         ++numRestarts_;
     }
+    done_.notify_all();  // stopWithSavepoint waits for the end or a restart
     log::info("job '{}' restarted (attempt {}) from {}", jobGraph_.jobName, numRestarts_,
               point ? "checkpoint " + std::to_string(point->checkpointId) : "the beginning");
     return true;
@@ -330,6 +337,9 @@ JobExecutionResult LocalJob::waitForResult() {
 }
 
 std::string LocalJob::triggerSavepoint(const std::string& directory) {
+    if (!checkpointing_)
+        throw CheckpointException("job '" + jobGraph_.jobName +
+                                  "' takes no savepoints (BATCH execution mode)");
     if (status() != JobStatus::RUNNING)
         throw CheckpointException("cannot take a savepoint: job '" + jobGraph_.jobName + "' is " +
                                   jobStatusName(status()));
@@ -347,6 +357,9 @@ int64_t LocalJob::triggerCheckpoint() {
 }
 
 std::string LocalJob::stopWithSavepoint(const std::string& directory, bool drain) {
+    if (!checkpointing_)
+        throw CheckpointException("job '" + jobGraph_.jobName +
+                                  "' takes no savepoints (BATCH execution mode)");
     if (status() != JobStatus::RUNNING)
         throw CheckpointException("cannot stop job '" + jobGraph_.jobName +
                                   "' with a savepoint: it is " + jobStatusName(status()));
@@ -365,7 +378,11 @@ std::string LocalJob::stopWithSavepoint(const std::string& directory, bool drain
             if (t->isSource()) t->endInputAfterSavepoint(id);
     }
     std::unique_lock lock(mutex_);
-    done_.wait(lock, [&] { return terminal_; });
+    const int64_t restarts = numRestarts_;
+    done_.wait(lock, [&] { return terminal_ || numRestarts_ != restarts; });
+    if (!terminal_)
+        throw CheckpointException("job '" + jobGraph_.jobName + "' took savepoint " + path +
+                                  " but failed before it stopped, and restarted: " + failure_);
     if (status_ != JobStatus::FINISHED)
         throw CheckpointException("job '" + jobGraph_.jobName + "' took savepoint " + path +
                                   " but did not stop cleanly: " + failure_);

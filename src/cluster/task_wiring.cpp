@@ -98,6 +98,7 @@ std::vector<std::unique_ptr<StreamTask>> wireTasks(const JobGraph& jobGraph,
             d.taskInfo.subtaskIndex = s;
             d.taskInfo.parallelism = v.parallelism;
             d.taskInfo.maxParallelism = v.maxParallelism;
+            d.taskInfo.attemptNumber = static_cast<int32_t>(checkpointing.epoch);
             d.executionMode = graph.executionMode;
             d.inputs = layouts[v.id][s].inputs;
             for (int32_t nodeId : v.chainedNodes) {

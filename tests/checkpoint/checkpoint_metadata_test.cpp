@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -131,8 +132,7 @@ void expectSameCheckpoint(const CompletedCheckpoint& a, const CompletedCheckpoin
             ASSERT_EQ(st.operatorState.has_value(), o.operatorState.has_value());
             if (st.operatorState) expectSameHandle(*st.operatorState, *o.operatorState);
             ASSERT_EQ(st.inputChannelState.has_value(), o.inputChannelState.has_value());
-            if (st.inputChannelState)
-                expectSameHandle(*st.inputChannelState, *o.inputChannelState);
+            if (st.inputChannelState) expectSameHandle(*st.inputChannelState, *o.inputChannelState);
         }
     }
 }
@@ -180,6 +180,44 @@ TEST(CheckpointMetadata, HeaderHasMagicVersionLengthAndChecksum) {
     EXPECT_EQ(version, 1u);
     EXPECT_EQ(length, bytes.size() - kHeaderSize);
     EXPECT_EQ(checksum, XXH3_64bits(bytes.data() + kHeaderSize, length));
+}
+
+// The exact bytes of a small checkpoint. If this test fails, the format changed: bump the
+// version in checkpoint_metadata.cpp (older files must then be refused as another version, not
+// misread) and update the bytes here.
+TEST(CheckpointMetadata, SmallCheckpointHasThisExactEncodingInVersion1) {
+    CompletedCheckpoint c;
+    c.jobId = "j";
+    c.checkpointId = 2;
+    c.timestamp = 3;
+    c.stateSize = 1;
+    OperatorState& op = c.operators["o"];
+    op.parallelism = 1;
+    op.maxParallelism = 128;
+    op.subtasks[0].operatorState = inlineHandle("x");
+    std::string bytes = encodeMetadata(c);
+    std::string hex;
+    for (size_t i = kHeaderSize; i < bytes.size(); ++i) {
+        char buf[3];
+        std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned char>(bytes[i]));
+        hex += buf;
+    }
+    EXPECT_EQ(hex,
+              "016a"              // job id "j"
+              "0200000000000000"  // checkpoint id
+              "0300000000000000"  // timestamp
+              "00"                // type: checkpoint
+              "01"                // state size
+              "01"                // one operator
+              "016f"              // "o"
+              "0100000080000000"  // parallelism 1, max parallelism 128
+              "01"                // one subtask
+              "00000000"          // subtask 0
+              "00"                // not finished
+              "00"                // no keyed state
+              "0100017801"        // operator state: no path, inline "x", size 1
+              "00");              // no in-flight data
+    EXPECT_EQ(bytes.substr(8, 4), std::string("\x01\0\0\0", 4));
 }
 
 TEST(CheckpointMetadata, EncodingIsDeterministic) {

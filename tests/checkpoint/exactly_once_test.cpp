@@ -34,8 +34,10 @@ protected:
     void TearDown() override { fs::remove_all(root_); }
 
     void buildJob(StreamExecutionEnvironment& env, CheckpointingMode mode, int failures,
-                  int32_t parallelism, bool unaligned = false) {
+                  int32_t parallelism, bool unaligned = false,
+                  const std::string& backend = "hashmap") {
         SequenceJobOptions o;
+        o.stateBackend = backend;
         o.mode = mode;
         o.failures = failures;
         o.parallelism = parallelism;
@@ -44,9 +46,10 @@ protected:
         env.getCheckpointConfig().setCheckpointStorage((root_ / "checkpoints").string());
     }
 
-    RunResult run(CheckpointingMode mode, int failures, bool unaligned = false) {
+    RunResult run(CheckpointingMode mode, int failures, bool unaligned = false,
+                  const std::string& backend = "hashmap") {
         auto env = StreamExecutionEnvironment::create();
-        buildJob(env, mode, failures, 2, unaligned);
+        buildJob(env, mode, failures, 2, unaligned, backend);
         JobClient client = env.executeAsync("exactly-once under failures");
         client.getJobExecutionResult();
         return RunResult{readOutput(root_ / "out"), client.getCheckpointStatistics()};
@@ -58,6 +61,8 @@ protected:
         if (exactlyOnce) EXPECT_EQ(c.duplicated, 0);
         EXPECT_EQ(c.distinct, static_cast<size_t>(kKeys * kCount));
     }
+
+    void rescaleThroughSavepoint(const std::string& before, const std::string& after);
 
     fs::path root_;
 };
@@ -106,6 +111,27 @@ TEST_F(ExactlyOnceTest, UnalignedCheckpointsStoreInFlightDataUnderBackpressure) 
     expectEveryRecord(RunResult{readOutput(root_ / "out"), stats}, true);
 }
 
+TEST_F(ExactlyOnceTest, RocksDbAlignedExactlyOnceSurvivesRepeatedFailures) {
+    RunResult r = run(CheckpointingMode::EXACTLY_ONCE, 3, false, "rocksdb");
+    EXPECT_EQ(r.stats.numRestarts, 3);
+    EXPECT_EQ(gViolations.load(), 0);
+    expectEveryRecord(r, true);
+}
+
+TEST_F(ExactlyOnceTest, RocksDbAtLeastOnceLosesNothing) {
+    RunResult r = run(CheckpointingMode::AT_LEAST_ONCE, 3, false, "rocksdb");
+    EXPECT_EQ(r.stats.numRestarts, 3);
+    EXPECT_EQ(gViolations.load(), 0);
+    expectEveryRecord(r, false);
+}
+
+TEST_F(ExactlyOnceTest, RocksDbUnalignedExactlyOnceSurvivesRepeatedFailures) {
+    RunResult r = run(CheckpointingMode::EXACTLY_ONCE, 3, true, "rocksdb");
+    EXPECT_EQ(r.stats.numRestarts, 3);
+    EXPECT_EQ(gViolations.load(), 0);
+    expectEveryRecord(r, true);
+}
+
 TEST_F(ExactlyOnceTest, WithoutFailuresEveryRecordIsWrittenOnce) {
     RunResult r = run(CheckpointingMode::EXACTLY_ONCE, 0);
     EXPECT_EQ(r.stats.numRestarts, 0);
@@ -113,12 +139,13 @@ TEST_F(ExactlyOnceTest, WithoutFailuresEveryRecordIsWrittenOnce) {
     expectEveryRecord(r, true);
 }
 
-TEST_F(ExactlyOnceTest, StopWithSavepointAtParallelismTwoAndResumeAtThree) {
-    // Part 1 at parallelism 2, with one failure, stopped with a savepoint midway.
+/// Stops the job with a savepoint at parallelism 2 on `before` (one failure before), resumes it
+/// at parallelism 3 on `after` (one more failure), and checks the output.
+void ExactlyOnceTest::rescaleThroughSavepoint(const std::string& before, const std::string& after) {
     std::string savepoint;
     {
         auto env = StreamExecutionEnvironment::create();
-        buildJob(env, CheckpointingMode::EXACTLY_ONCE, 1, 2);
+        buildJob(env, CheckpointingMode::EXACTLY_ONCE, 1, 2, false, before);
         JobClient client = env.executeAsync("part 1");
         while (client.getCheckpointStatistics().numRestarts < 1 ||
                client.getCheckpointStatistics().numCompleted < 4)
@@ -131,15 +158,26 @@ TEST_F(ExactlyOnceTest, StopWithSavepointAtParallelismTwoAndResumeAtThree) {
     auto partial = readOutput(root_ / "out");
     EXPECT_LT(partial.size(), static_cast<size_t>(kKeys * kCount)) << "stopped too late";
 
-    // Part 2 at parallelism 3 from the savepoint, with one more failure.
     auto env = StreamExecutionEnvironment::create();
     env.config().set(options::kStateRecoveryPath, savepoint);
-    buildJob(env, CheckpointingMode::EXACTLY_ONCE, 1, 3);
+    buildJob(env, CheckpointingMode::EXACTLY_ONCE, 1, 3, false, after);
     JobClient client = env.executeAsync("part 2");
     client.getJobExecutionResult();
     EXPECT_EQ(client.getCheckpointStatistics().numRestarts, 1);
     EXPECT_EQ(gViolations.load(), 0);
     expectEveryRecord(RunResult{readOutput(root_ / "out"), {}}, true);
+}
+
+TEST_F(ExactlyOnceTest, StopWithSavepointAtParallelismTwoAndResumeAtThree) {
+    rescaleThroughSavepoint("hashmap", "hashmap");
+}
+
+TEST_F(ExactlyOnceTest, RescaleFromRocksDbToHashMap) {
+    rescaleThroughSavepoint("rocksdb", "hashmap");
+}
+
+TEST_F(ExactlyOnceTest, RescaleFromHashMapToRocksDb) {
+    rescaleThroughSavepoint("hashmap", "rocksdb");
 }
 
 }  // namespace

@@ -130,6 +130,7 @@ struct SequenceJobOptions {
     double ratePerMs = 15.0;
     /// Per record in the checker: with enough delay the job runs under backpressure.
     std::chrono::microseconds consumerDelay{0};
+    std::string stateBackend = "hashmap";
 };
 
 /// Builds the job on `env`; checkpoints every 50 ms (storage set by the caller), output in
@@ -137,6 +138,7 @@ struct SequenceJobOptions {
 inline void buildSequenceJob(StreamExecutionEnvironment& env, const fs::path& outDir,
                              const SequenceJobOptions& o) {
     gFailuresLeft = o.failures;
+    env.config().set(options::kStateBackend, o.stateBackend);
     env.setParallelism(o.parallelism);
     env.enableCheckpointing(Duration(50), o.mode);
     env.getCheckpointConfig().enableUnalignedCheckpoints(o.unaligned);

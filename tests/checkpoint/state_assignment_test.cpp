@@ -442,8 +442,8 @@ CompletedCheckpoint inFlightCheckpoint() {
     op.maxParallelism = 128;
     for (int32_t i = 0; i < 2; ++i) {
         StreamStateHandle h;
-        h.inlineData = serializeToString(ChannelData{{0, "s" + std::to_string(i) + "c0"},
-                                                     {1, "s" + std::to_string(i) + "c1"}});
+        h.inlineData = serializeToString(
+            ChannelData{{0, "s" + std::to_string(i) + "c0"}, {1, "s" + std::to_string(i) + "c1"}});
         h.size = h.inlineData.size();
         op.subtasks[i].inputChannelState = h;
     }

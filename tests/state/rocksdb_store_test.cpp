@@ -397,27 +397,34 @@ TEST_F(RocksDbStoreTest, MemoryUseStaysWithinTheBudget) {
     EXPECT_LE(peak, kBudget * 3 / 2);
 }
 
-TEST_F(RocksDbStoreTest, ScanWhoseCallbackWritesManyMegabytesCompletes) {
-    // The scan's iterator pins the memtables it started with, so flushing cannot bring the
-    // memory down while it runs; writes must neither wait forever nor flush on every call.
+TEST_F(RocksDbStoreTest, NestedScansWhoseCallbacksWriteMegabytesComplete) {
+    // Each scan's iterator pins the memtables it started with, so flushing cannot free them while
+    // it runs; writes in the callbacks must neither wait forever nor flush on every call.
     constexpr uint64_t kBudget = 4ull << 20;
     options_.memoryBudgetBytes = kBudget;
     auto store = RocksDbStore::open(options_);
     auto cf = store->columnFamily("s");
-    for (int i = 0; i < 1000; ++i) store->put(cf, numbered("s/", i), "v");
+    for (int i = 0; i < 200; ++i) store->put(cf, numbered("s/", i), "v");
     std::string value(8 * 1024, 'w');
-    int seen = 0;
-    store->scan(cf, "s/", [&](std::string_view key, std::string_view) {
-        store->put(cf, numbered("w/", seen++), value);
+    int outer = 0, inner = 0;
+    store->scan(cf, "s/", [&](std::string_view, std::string_view) {
+        store->put(cf, numbered("w/", outer++), value);
+        if (outer % 100 == 0) {
+            store->scan(cf, "w/", [&](std::string_view, std::string_view) {
+                store->put(cf, numbered("x/", inner++), value);
+                return true;
+            });
+        }
         return true;
     });
-    EXPECT_EQ(seen, 1000);
-    EXPECT_EQ(scan(*store, cf, "w/").size(), 1000u);
-    size_t sstFiles = 0;
-    for (const auto& entry : fs::directory_iterator(store->directory()))
-        sstFiles += entry.path().extension() == ".sst";
-    EXPECT_LT(sstFiles, 50u);
-    store->put(cf, "after", "scan");
+    EXPECT_EQ(outer, 200);
+    EXPECT_EQ(inner, 100 + 200);  // the inner scans saw the first 100, then all 200 w/ keys
+    EXPECT_EQ(scan(*store, cf, "w/").size(), 200u);
+    EXPECT_EQ(scan(*store, cf, "x/").size(), 300u);
+    std::string read;
+    ASSERT_TRUE(store->get(cf, "x/299", read));
+    EXPECT_EQ(read, value);
+    store->put(cf, "after", "scans");
     EXPECT_LE(store->approximateMemoryUsage(), kBudget * 3 / 2);
 }
 

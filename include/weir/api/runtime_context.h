@@ -5,8 +5,7 @@
 
 #include "weir/api/state.h"
 #include "weir/core/exceptions.h"
-#include "weir/runtime/state/heap_state.h"
-#include "weir/runtime/state/ttl_state.h"
+#include "weir/runtime/state/state_factory.h"
 #include "weir/runtime/task_info.h"
 #include "weir/runtime/time/processing_time_service.h"
 
@@ -27,27 +26,15 @@ public:
 
     template <class V>
     ValueState<V>& getState(const ValueStateDescriptor<V>& d) {
-        if (d.ttl)
-            return create<TtlValueState<V>>(
-                d.name, [&] { return std::make_unique<TtlValueState<V>>(*keyedState_, ttl(d)); });
-        return create<HeapValueState<V>>(
-            d.name, [&] { return std::make_unique<HeapValueState<V>>(*keyedState_); });
+        return state_factory::valueState<V>(backend(d.name), d.name, ttl(d));
     }
     template <class V>
     ListState<V>& getListState(const ListStateDescriptor<V>& d) {
-        if (d.ttl)
-            return create<TtlListState<V>>(
-                d.name, [&] { return std::make_unique<TtlListState<V>>(*keyedState_, ttl(d)); });
-        return create<HeapListState<V>>(
-            d.name, [&] { return std::make_unique<HeapListState<V>>(*keyedState_); });
+        return state_factory::listState<V>(backend(d.name), d.name, ttl(d));
     }
     template <class K, class V>
     MapState<K, V>& getMapState(const MapStateDescriptor<K, V>& d) {
-        if (d.ttl)
-            return create<TtlMapState<K, V>>(
-                d.name, [&] { return std::make_unique<TtlMapState<K, V>>(*keyedState_, ttl(d)); });
-        return create<HeapMapState<K, V>>(
-            d.name, [&] { return std::make_unique<HeapMapState<K, V>>(*keyedState_); });
+        return state_factory::mapState<K, V>(backend(d.name), d.name, ttl(d));
     }
     template <class V>
     ReducingState<V>& getReducingState(const ReducingStateDescriptor<V>& d) {
@@ -73,7 +60,8 @@ private:
     S& create(const std::string& name, F&& factory) {
         return backend(name).template getOrCreateState<S>(name, std::forward<F>(factory));
     }
-    TtlPolicy ttl(const StateDescriptorBase& d) const {
+    std::optional<TtlPolicy> ttl(const StateDescriptorBase& d) const {
+        if (!d.ttl) return std::nullopt;
         auto* time = processingTime_;
         return TtlPolicy(*d.ttl, [time] {
             return time ? time->getCurrentProcessingTime() : currentTimeMillis();

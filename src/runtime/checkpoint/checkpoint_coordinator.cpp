@@ -1,5 +1,7 @@
 #include "runtime/checkpoint/checkpoint_coordinator.h"
 
+#include <filesystem>
+
 #include "core/logging.h"
 #include "runtime/checkpoint/checkpoint_metadata.h"
 #include "weir/core/exceptions.h"
@@ -57,6 +59,7 @@ int64_t CheckpointCoordinator::restartEpoch() {
     {
         std::lock_guard lock(mutex_);
         ++epoch_;
+        consecutiveFailures_ = 0;
         for (const auto& [id, p] : pending_) ids.push_back(id);
     }
     for (int64_t id : ids) abort(id, "the job is restarting", false);
@@ -99,22 +102,25 @@ void CheckpointCoordinator::run() {
     auto nextTrigger = Clock::now() + interval_;
     std::unique_lock lock(mutex_);
     while (!stopping_) {
+        // Wake up for timeouts at least every 50 ms, and at the next trigger time unless that
+        // has passed already (a trigger held back by max-concurrent or min-pause must not spin).
         auto wakeAt = Clock::now() + std::chrono::milliseconds(50);
-        if (periodicCheckpointsEnabled()) wakeAt = std::min(wakeAt, nextTrigger);
+        if (periodicCheckpointsEnabled() && nextTrigger > Clock::now())
+            wakeAt = std::min(wakeAt, nextTrigger);
         cv_.wait_until(lock, wakeAt, [&] { return stopping_; });
         if (stopping_) break;
         auto now = Clock::now();
 
-        std::vector<int64_t> expired;
+        std::vector<std::pair<int64_t, bool>> expired;  // (id, savepoint)
         for (const auto& [id, p] : pending_)
-            if (now - p->started >= timeout_) expired.push_back(id);
+            if (now - p->started >= timeout_) expired.emplace_back(id, isSavepoint(p->kind));
         if (!expired.empty()) {
             lock.unlock();
-            for (int64_t id : expired)
+            for (auto [id, savepoint] : expired)
                 abort(id,
-                      "checkpoint " + std::to_string(id) + " expired before completing (" +
-                          "execution.checkpointing.timeout " + std::to_string(timeout_.count()) +
-                          " ms)",
+                      std::string(savepoint ? "savepoint " : "checkpoint ") + std::to_string(id) +
+                          " expired before completing (execution.checkpointing.timeout " +
+                          std::to_string(timeout_.count()) + " ms)",
                       true);
             lock.lock();
             continue;
@@ -134,6 +140,22 @@ void CheckpointCoordinator::run() {
         std::string reason;
         if (!startPending(SnapshotKind::kCheckpoint, "", reason))
             log::debug("checkpoint not triggered: {}", reason);
+        if (!reason.empty() && reason.rfind("storage: ", 0) == 0) {
+            // The storage failed (e.g. the directory cannot be created): a checkpoint failure.
+            bool fail = false;
+            {
+                std::lock_guard relock(mutex_);
+                ++stats_.numFailed;
+                stats_.lastFailure = reason;
+                fail = ++consecutiveFailures_ > tolerableFailures_;
+            }
+            log::warn("checkpoint could not start: {}", reason);
+            if (fail && hooks_.failJob)
+                hooks_.failJob(
+                    "exceeded the checkpoint tolerable failure threshold (" +
+                    std::to_string(tolerableFailures_) +
+                    ", execution.checkpointing.tolerable-failed-checkpoints): " + reason);
+        }
         lock.lock();
     }
 }
@@ -163,7 +185,7 @@ std::shared_ptr<CheckpointCoordinator::Pending> CheckpointCoordinator::startPend
         p->location = isSavepoint(kind) ? storage_.initializeSavepoint(savepointDir)
                                         : storage_.initializeCheckpoint(p->id);
     } catch (const Exception& e) {
-        reason = e.what();
+        reason = std::string("storage: ") + e.what();
         return nullptr;
     }
     p->result.jobId = jobId_;
@@ -302,7 +324,11 @@ void CheckpointCoordinator::complete(std::shared_ptr<Pending> p) {
               p->result.externalPath.empty() ? "" : " at " + p->result.externalPath);
     for (int64_t id : older) abort(id, "subsumed by checkpoint " + std::to_string(p->id), false);
     for (const auto& c : subsumed) discard(c);
-    if (hooks_.notifyComplete) hooks_.notifyComplete(p->id);
+    // A savepoint commits nothing (as in Flink since 1.15): the job does not fail over to it, so
+    // its side effects wait for the next checkpoint. Stop-with-savepoint is the exception: the
+    // job ends with it.
+    if (hooks_.notifyComplete && (!savepoint || p->kind != SnapshotKind::kSavepoint))
+        hooks_.notifyComplete(p->id);
     if (p->savepointPromise) p->savepointPromise->set_value({p->id, p->result.externalPath});
     if (p->checkpointPromise) p->checkpointPromise->set_value(p->id);
 }
@@ -342,7 +368,9 @@ void CheckpointCoordinator::abort(int64_t id, const std::string& reason, bool co
 
 void CheckpointCoordinator::discard(const CompletedCheckpoint& c) {
     if (c.externalPath.empty()) return;
-    CheckpointStorageLocation(c.externalPath, 0, 0).discard();
+    std::error_code ec;  // never throws: a leftover directory is only logged
+    std::filesystem::remove_all(c.externalPath, ec);
+    if (ec) log::warn("cannot delete checkpoint {}: {}", c.externalPath, ec.message());
 }
 
 void CheckpointCoordinator::shutdown(JobStatus terminal) {

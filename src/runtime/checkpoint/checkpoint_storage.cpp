@@ -11,6 +11,7 @@
 
 #include "core/logging.h"
 #include "runtime/checkpoint/checkpoint_metadata.h"
+#include "runtime/state/state_backend_kind.h"
 #include "weir/core/exceptions.h"
 #include "weir/runtime/checkpoint/checkpointing_options.h"
 

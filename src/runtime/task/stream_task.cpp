@@ -4,7 +4,9 @@
 #include "runtime/checkpoint/checkpoint_metadata.h"
 #include "runtime/checkpoint/checkpoint_responder.h"
 #include "runtime/checkpoint/snapshot_executor.h"
+#include "runtime/state/state_backend_kind.h"
 #include "weir/core/options.h"
+#include "weir/runtime/checkpoint/checkpointing_options.h"
 #include "weir/runtime/operator_exception.h"
 #include "weir/runtime/operators/source_operator.h"
 
@@ -68,6 +70,17 @@ void StreamTask::buildChain() {
     operators_.resize(ops.size());
     for (size_t i = 0; i < ops.size(); ++i) operators_[i] = ops[i].factory();
     keyedStateOf_.assign(ops.size(), nullptr);
+    const bool rocksDb = stateBackendKind(*configuration_) == StateBackendKind::kRocksDb;
+    size_t numKeyed = 0;
+    for (const auto& op : ops) numKeyed += op.keyed ? 1 : 0;
+    RocksDbOptions rocksDbOptions;
+    if (rocksDb) {
+        rocksDbOptions.localDirectory =
+            configuration_->getOptional(options::kRocksDbLocalDirectory).value_or("");
+        rocksDbOptions.memoryBudgetBytes =
+            configuration_->get(options::kRocksDbMemoryPerSlot).bytes() /
+            std::max<size_t>(1, numKeyed);
+    }
     hooks_.resize(ops.size());
     for (size_t i = 0; i < ops.size(); ++i)
         operatorStores_.push_back(std::make_unique<OperatorStateStore>());
@@ -121,6 +134,10 @@ void StreamTask::buildChain() {
                 info.maxParallelism));
             setup.keyedStateBackend = keyedStates_.back().get();
             keyedStateOf_[r] = setup.keyedStateBackend;
+            if (rocksDb) {
+                rocksDbStores_.push_back(RocksDbStore::open(rocksDbOptions));
+                setup.keyedStateBackend->setRocksDbStore(rocksDbStores_.back().get());
+            }
             if (setup.restored) setup.keyedStateBackend->restore(restore->keyGroups);
         }
         if (setup.restored) operatorStores_[r]->restore(restore->operatorState);
@@ -314,6 +331,7 @@ void StreamTask::endOfInput(bool suspend) {
 
 void StreamTask::triggerCheckpoint(const RuntimeEvent& barrier) {
     mailbox_.put([this, barrier] {
+        if (!deployment_.checkpointing.responder) return;     // BATCH: no checkpoints
         if (barrier.checkpointId <= lastCheckpoint_) return;  // taken from barriers already
         if (finalSnapshot_) {
             lastCheckpoint_ = barrier.checkpointId;
@@ -321,7 +339,8 @@ void StreamTask::triggerCheckpoint(const RuntimeEvent& barrier) {
             return;
         }
         // A trigger that waited in the mailbox past its checkpoint's abort is dropped.
-        if (!deployment_.checkpointing.responder->location(barrier.checkpointId)) return;
+        auto* responder = deployment_.checkpointing.responder;
+        if (!responder || !responder->location(barrier.checkpointId)) return;
         if (!endOfInputReached_ && source_) performCheckpoint(barrier);
     });
 }

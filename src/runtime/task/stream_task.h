@@ -36,6 +36,7 @@
 #include "weir/runtime/network_input.h"
 #include "weir/runtime/record_writer.h"
 #include "weir/runtime/state/keyed_state_backend.h"
+#include "weir/runtime/state/rocksdb_store.h"
 
 namespace weir {
 
@@ -140,6 +141,8 @@ private:
     std::vector<std::unique_ptr<ResultPartition>> partitions_;
     std::vector<std::unique_ptr<RecordWriter>> writers_;
 
+    // RocksDB instances (state.backend.type: rocksdb) outlive the backends whose states use them.
+    std::vector<std::unique_ptr<RocksDbStore>> rocksDbStores_;
     std::vector<std::unique_ptr<KeyedStateBackend>> keyedStates_;
     // Per operator of the chain: its keyed backend (or null), operator state and hooks.
     std::vector<KeyedStateBackend*> keyedStateOf_;

@@ -16,8 +16,7 @@
 #include "weir/api/functions.h"
 #include "weir/api/output_tag.h"
 #include "weir/api/state.h"
-#include "weir/runtime/state/heap_state.h"
-#include "weir/runtime/state/ttl_state.h"
+#include "weir/runtime/state/state_factory.h"
 
 namespace weir {
 
@@ -33,15 +32,18 @@ public:
 
     template <class V>
     ValueState<V>& getState(const ValueStateDescriptor<V>& d) {
-        return scopedState<ScopedValue<V>, HeapValueState<V>>(d.name);
+        return scopedState<ScopedValue<V>>(
+            d.name, [&] { return &state_factory::valueState<V>(*backend_, scopedName(d.name)); });
     }
     template <class V>
     ListState<V>& getListState(const ListStateDescriptor<V>& d) {
-        return scopedState<ScopedList<V>, HeapListState<V>>(d.name);
+        return scopedState<ScopedList<V>>(
+            d.name, [&] { return &state_factory::listState<V>(*backend_, scopedName(d.name)); });
     }
     template <class K, class V>
     MapState<K, V>& getMapState(const MapStateDescriptor<K, V>& d) {
-        return scopedState<ScopedMap<K, V>, HeapMapState<K, V>>(d.name);
+        return scopedState<ScopedMap<K, V>>(
+            d.name, [&] { return &state_factory::mapState<K, V>(*backend_, scopedName(d.name)); });
     }
     template <class V>
     ReducingState<V>& getReducingState(const ReducingStateDescriptor<V>& d) {
@@ -66,15 +68,11 @@ private:
         return (perWindow_ ? "window:" : "global:") + name;
     }
 
-    /// The store's view `S` of the backend state `Inner` registered as `name` (in this scope).
+    /// The store's view `S` of the backend state `inner()` gives (registered in this scope).
     template <class S, class Inner>
-    S& scopedState(const std::string& name) {
+    S& scopedState(const std::string& name, Inner&& inner) {
         auto& slot = states_[name];
-        if (!slot) {
-            auto& inner = backend_->getOrCreateState<Inner>(
-                scopedName(name), [&] { return std::make_unique<Inner>(*backend_); });
-            slot = std::make_unique<S>(inner, *this);
-        }
+        if (!slot) slot = std::make_unique<S>(*inner(), *this);
         auto* state = dynamic_cast<S*>(slot.get());
         if (!state)
             throw InvalidProgramException("window state '" + name +
@@ -97,8 +95,7 @@ private:
 
     template <class V>
     struct ScopedValue final : ValueState<V>, KeyedStateBase {
-        ScopedValue(HeapValueState<V>& inner, KeyedStateStore& store)
-            : inner(inner), store(store) {}
+        ScopedValue(ValueState<V>& inner, KeyedStateStore& store) : inner(inner), store(store) {}
         std::optional<V> value() const override {
             return store.scoped([&] { return inner.value(); });
         }
@@ -108,12 +105,12 @@ private:
         void clear() override {
             store.scoped([&] { inner.clear(); });
         }
-        HeapValueState<V>& inner;
+        ValueState<V>& inner;
         KeyedStateStore& store;
     };
     template <class V>
     struct ScopedList final : ListState<V>, KeyedStateBase {
-        ScopedList(HeapListState<V>& inner, KeyedStateStore& store) : inner(inner), store(store) {}
+        ScopedList(ListState<V>& inner, KeyedStateStore& store) : inner(inner), store(store) {}
         std::vector<V> get() const override {
             return store.scoped([&] { return inner.get(); });
         }
@@ -129,12 +126,12 @@ private:
         void clear() override {
             store.scoped([&] { inner.clear(); });
         }
-        HeapListState<V>& inner;
+        ListState<V>& inner;
         KeyedStateStore& store;
     };
     template <class K, class V>
     struct ScopedMap final : MapState<K, V>, KeyedStateBase {
-        ScopedMap(HeapMapState<K, V>& inner, KeyedStateStore& store) : inner(inner), store(store) {}
+        ScopedMap(MapState<K, V>& inner, KeyedStateStore& store) : inner(inner), store(store) {}
         std::optional<V> get(const K& k) const override {
             return store.scoped([&] { return inner.get(k); });
         }
@@ -156,7 +153,7 @@ private:
         void clear() override {
             store.scoped([&] { inner.clear(); });
         }
-        HeapMapState<K, V>& inner;
+        MapState<K, V>& inner;
         KeyedStateStore& store;
     };
 

@@ -62,11 +62,10 @@ inline const auto kMaxConcurrentCheckpoints =
 inline const auto kTolerableFailedCheckpoints =
     option<int32_t>("execution.checkpointing.tolerable-failed-checkpoints", 0,
                     "Consecutive checkpoint failures tolerated before the job fails over.");
-inline const auto kExternalizedCheckpointRetention =
-    option<ExternalizedCheckpointRetention>(
-        "execution.checkpointing.externalized-checkpoint-retention",
-        ExternalizedCheckpointRetention::NO_EXTERNALIZED_CHECKPOINTS,
-        "DELETE_ON_CANCELLATION, RETAIN_ON_CANCELLATION or NO_EXTERNALIZED_CHECKPOINTS.");
+inline const auto kExternalizedCheckpointRetention = option<ExternalizedCheckpointRetention>(
+    "execution.checkpointing.externalized-checkpoint-retention",
+    ExternalizedCheckpointRetention::NO_EXTERNALIZED_CHECKPOINTS,
+    "DELETE_ON_CANCELLATION, RETAIN_ON_CANCELLATION or NO_EXTERNALIZED_CHECKPOINTS.");
 inline const auto kNumRetainedCheckpoints =
     option<int32_t>("execution.checkpointing.num-retained", 1,
                     "Completed checkpoints kept (the newest ones).")
@@ -90,14 +89,12 @@ inline const auto kSavepointDirectory =
     optionWithoutDefault<std::string>("execution.checkpointing.savepoint-dir",
                                       "Default directory of savepoints.")
         .withFallbackKeys({"state.savepoints.dir"});
-inline const auto kJobManagerStorageMaxStateSize =
-    option<MemorySize>("execution.checkpointing.jobmanager-storage.max-state-size",
-                       MemorySize::ofMebiBytes(5),
-                       "Largest state of one operator subtask that the 'jobmanager' checkpoint "
-                       "storage accepts (Weir-specific; Flink's MemoryStateBackend limit).");
+inline const auto kJobManagerStorageMaxStateSize = option<MemorySize>(
+    "execution.checkpointing.jobmanager-storage.max-state-size", MemorySize::ofMebiBytes(5),
+    "Largest state of one operator subtask that the 'jobmanager' checkpoint "
+    "storage accepts (Weir-specific; Flink's MemoryStateBackend limit).");
 inline const auto kFileStateSizeThreshold =
-    option<MemorySize>("execution.checkpointing.data-inline-threshold",
-                       MemorySize::ofKibiBytes(20),
+    option<MemorySize>("execution.checkpointing.data-inline-threshold", MemorySize::ofKibiBytes(20),
                        "State smaller than this is kept inside the checkpoint's metadata file "
                        "instead of a file of its own.")
         .withFallbackKeys({"state.storage.fs.memory-threshold"});
@@ -106,6 +103,14 @@ inline const auto kStateBackend =
                         "'hashmap' (heap) or 'rocksdb'; the 1.x names 'memory', 'filesystem' / "
                         "'fs' (both heap) are accepted too.")
         .withFallbackKeys({"state.backend"});
+inline const auto kRocksDbLocalDirectory =
+    optionWithoutDefault<std::string>("state.backend.rocksdb.localdir",
+                                      "Where RocksDB keeps its working files; default: the "
+                                      "system's temporary directory.");
+inline const auto kRocksDbMemoryPerSlot =
+    option<MemorySize>("state.backend.rocksdb.memory.fixed-per-slot", MemorySize::ofMebiBytes(128),
+                       "Memory (block cache and memtables) of the RocksDB instances of one task, "
+                       "shared evenly by its keyed operators.");
 inline const auto kIncrementalCheckpoints =
     option<bool>("execution.checkpointing.incremental", false,
                  "RocksDB: upload only the files that are new since the last checkpoint.")
@@ -127,8 +132,8 @@ inline const auto kRestartStrategy =
         .withFallbackKeys({"restart-strategy"});
 inline const auto kFixedDelayAttempts = option<int32_t>(
     "restart-strategy.fixed-delay.attempts", 1, "Restarts before the job is declared failed.");
-inline const auto kFixedDelayDelay = option<Duration>(
-    "restart-strategy.fixed-delay.delay", Duration(1000), "Wait between two restarts.");
+inline const auto kFixedDelayDelay = option<Duration>("restart-strategy.fixed-delay.delay",
+                                                      Duration(1000), "Wait between two restarts.");
 inline const auto kFailureRateMaxFailures =
     option<int32_t>("restart-strategy.failure-rate.max-failures-per-interval", 1,
                     "Failures within one interval before the job is declared failed.");
@@ -146,17 +151,16 @@ inline const auto kExponentialMaxBackoff =
 inline const auto kExponentialMultiplier =
     option<double>("restart-strategy.exponential-delay.backoff-multiplier", 1.5,
                    "Factor applied to the wait after each failure.");
-inline const auto kExponentialResetThreshold =
-    option<Duration>("restart-strategy.exponential-delay.reset-backoff-threshold",
-                     Duration(60 * 60 * 1000),
-                     "A job running this long without failure starts again from the initial "
-                     "backoff.");
+inline const auto kExponentialResetThreshold = option<Duration>(
+    "restart-strategy.exponential-delay.reset-backoff-threshold", Duration(60 * 60 * 1000),
+    "A job running this long without failure starts again from the initial "
+    "backoff.");
 inline const auto kExponentialJitter =
     option<double>("restart-strategy.exponential-delay.jitter-factor", 0.1,
                    "Random share (0..1) added to or taken from each wait.");
 inline const auto kExponentialAttempts =
-    option<int32_t>("restart-strategy.exponential-delay.attempts-before-reset-backoff",
-                    INT32_MAX, "Restarts before the job is declared failed.");
+    option<int32_t>("restart-strategy.exponential-delay.attempts-before-reset-backoff", INT32_MAX,
+                    "Restarts before the job is declared failed.");
 
 }  // namespace options
 }  // namespace weir

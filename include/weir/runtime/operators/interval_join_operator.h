@@ -12,7 +12,7 @@
 
 #include "weir/api/join_functions.h"
 #include "weir/runtime/operators/udf_operator.h"
-#include "weir/runtime/state/heap_state.h"
+#include "weir/runtime/state/state_factory.h"
 #include "weir/runtime/time/internal_timer_service.h"
 
 namespace weir {
@@ -31,14 +31,8 @@ public:
     void open() override {
         backend_ = this->setup_.keyedStateBackend;
         WEIR_CHECK(backend_ != nullptr) << "interval join without keyed state backend";
-        left_ = &backend_->template getOrCreateState<
-            HeapValueState<std::map<int64_t, std::vector<IN1>>>>("left-buffer", [&] {
-            return std::make_unique<HeapValueState<std::map<int64_t, std::vector<IN1>>>>(*backend_);
-        });
-        right_ = &backend_->template getOrCreateState<
-            HeapValueState<std::map<int64_t, std::vector<IN2>>>>("right-buffer", [&] {
-            return std::make_unique<HeapValueState<std::map<int64_t, std::vector<IN2>>>>(*backend_);
-        });
+        left_.bind(*backend_, "left-buffer");
+        right_.bind(*backend_, "right-buffer");
         timers_.emplace(
             *backend_, this->setup_.processingTimeService,
             [this](int64_t t, const int32_t& side) { cleanup(t, side); },
@@ -52,8 +46,9 @@ public:
     void processElement1(const IN1& value, int64_t ts) override {
         backend_->setCurrentKey(key1_(value));
         if (late(ts)) return;
-        left_->getOrCreate()[ts].push_back(value);
-        if (auto* other = right_->mutableValue())
+        left_.getOrCreate()[ts].push_back(value);
+        left_.commit();
+        if (auto* other = right_.mutableValue())
             for (auto it = other->lower_bound(ts + lower_);
                  it != other->end() && it->first <= ts + upper_; ++it)
                 for (const auto& r : it->second) emit(value, ts, r, it->first);
@@ -62,8 +57,9 @@ public:
     void processElement2(const IN2& value, int64_t ts) override {
         backend_->setCurrentKey(key2_(value));
         if (late(ts)) return;
-        right_->getOrCreate()[ts].push_back(value);
-        if (auto* other = left_->mutableValue())
+        right_.getOrCreate()[ts].push_back(value);
+        right_.commit();
+        if (auto* other = left_.mutableValue())
             for (auto it = other->lower_bound(ts - upper_);
                  it != other->end() && it->first <= ts - lower_; ++it)
                 for (const auto& l : it->second) emit(l, it->first, value, ts);
@@ -97,15 +93,21 @@ private:
     void cleanup(int64_t time, int32_t side) {
         if (side == kLeft) {
             int64_t ts = upper_ <= 0 ? time : time - upper_;
-            if (auto* buf = left_->mutableValue()) {
+            if (auto* buf = left_.mutableValue()) {
                 buf->erase(ts);
-                if (buf->empty()) left_->clear();
+                if (buf->empty())
+                    left_.clear();
+                else
+                    left_.commit();
             }
         } else {
             int64_t ts = lower_ <= 0 ? time + lower_ : time;
-            if (auto* buf = right_->mutableValue()) {
+            if (auto* buf = right_.mutableValue()) {
                 buf->erase(ts);
-                if (buf->empty()) right_->clear();
+                if (buf->empty())
+                    right_.clear();
+                else
+                    right_.commit();
             }
         }
     }
@@ -126,8 +128,8 @@ private:
     int64_t lower_, upper_;
     UserFunctionHolder<F> udf_;
     KeyedStateBackend* backend_ = nullptr;
-    HeapValueState<std::map<int64_t, std::vector<IN1>>>* left_ = nullptr;
-    HeapValueState<std::map<int64_t, std::vector<IN2>>>* right_ = nullptr;
+    InternalValueState<std::map<int64_t, std::vector<IN1>>> left_;
+    InternalValueState<std::map<int64_t, std::vector<IN2>>> right_;
     std::optional<InternalTimerService<int32_t>> timers_;
     TimestampedCollector<OUT> collector_;
     Context context_;

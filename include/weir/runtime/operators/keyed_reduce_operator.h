@@ -8,7 +8,7 @@
 #include <functional>
 
 #include "weir/runtime/operators/udf_operator.h"
-#include "weir/runtime/state/heap_state.h"
+#include "weir/runtime/state/state_factory.h"
 
 namespace weir {
 
@@ -21,8 +21,7 @@ public:
     void open() override {
         auto* backend = this->setup_.keyedStateBackend;
         WEIR_CHECK(backend != nullptr) << "keyed reduce without state backend";
-        state_ = &backend->template getOrCreateState<HeapValueState<T>>(
-            "_reduce", [&] { return std::make_unique<HeapValueState<T>>(*backend); });
+        state_.bind(*backend, "_reduce");
         batch_ = this->setup_.executionMode == RuntimeExecutionMode::BATCH;
         udf_.openFunction(this->setup_);
     }
@@ -30,17 +29,18 @@ public:
 
     void processElement(const T& value, int64_t timestamp) override {
         this->setup_.keyedStateBackend->setCurrentKey(keySelector_(value));
-        auto [current, created] = state_->getOrCreateFlagged();
+        auto [current, created] = state_.getOrCreateFlagged();
         if (created)
             *current = value;
         else
             *current = invokeReduce(*current, value);
+        state_.commit();
         if (!batch_) this->output_->collect(*current, timestamp);
     }
 
     void endInput(int) override {
         if (batch_)
-            state_->forEachValue([&](const T& v) { this->output_->collect(v, kNoTimestamp); });
+            state_.forEachValue([&](const T& v) { this->output_->collect(v, kNoTimestamp); });
     }
 
 private:
@@ -53,7 +53,7 @@ private:
     }
     std::function<K(const T&)> keySelector_;
     UserFunctionHolder<F> udf_;
-    HeapValueState<T>* state_ = nullptr;
+    InternalValueState<T> state_;
     bool batch_ = false;
 };
 

@@ -113,6 +113,15 @@ public:
     V* mutableValue() { return const_cast<V*>(this->find()); }
     V& getOrCreate() { return this->getOrInsert(); }
     std::pair<V*, bool> getOrCreateFlagged() { return this->getOrInsertFlagged(); }
+    /// Heap values are modified in place: nothing to write back (RocksDbValueState has work).
+    void commit() {}
+    /// Writes only the values for which keep(value) is true (state TTL).
+    template <class Keep>
+    uint32_t snapshotKeyGroupIf(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
+        return this->snapshotKeyGroupFiltered(keyGroup, out, [&](const V& v) {
+            return keep(v) ? std::optional<V>(v) : std::nullopt;
+        });
+    }
     /// Visits every stored value of every key group, key group by key group.
     template <class Fn>
     void forEachValue(Fn&& fn) const {
@@ -142,6 +151,18 @@ public:
             this->getOrInsert() = values;
     }
     void clear() override { this->erase(); }
+    /// Writes only the elements for which keep(element) is true; lists left empty are skipped.
+    template <class Keep>
+    uint32_t snapshotKeyGroupIf(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
+        return this->snapshotKeyGroupFiltered(
+            keyGroup, out, [&](const std::vector<V>& list) -> std::optional<std::vector<V>> {
+                std::vector<V> kept;
+                for (const auto& e : list)
+                    if (keep(e)) kept.push_back(e);
+                if (kept.empty()) return std::nullopt;
+                return kept;
+            });
+    }
 };
 
 template <class K, class V>
@@ -182,6 +203,18 @@ public:
         return out;
     }
     void clear() override { this->erase(); }
+    /// Writes only the map entries whose value passes keep(value); empty maps are skipped.
+    template <class Keep>
+    uint32_t snapshotKeyGroupIf(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
+        return this->snapshotKeyGroupFiltered(keyGroup, out,
+                                              [&](const Entries& m) -> std::optional<Entries> {
+                                                  Entries kept;
+                                                  for (const auto& [k, kv] : m)
+                                                      if (keep(kv.second)) kept.emplace(k, kv);
+                                                  if (kept.empty()) return std::nullopt;
+                                                  return kept;
+                                              });
+    }
 
 protected:
     // Snapshot value: varint n, then n x (string userKey, u32 length + value bytes).

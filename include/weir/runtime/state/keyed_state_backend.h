@@ -53,6 +53,8 @@ public:
     }
 };
 
+class RocksDbStore;
+
 class KeyedStateBackend {
 public:
     KeyedStateBackend(KeyGroupRange range, int32_t maxParallelism)
@@ -130,6 +132,11 @@ public:
     }
     void unregisterParticipant(const std::string& name) { participants_.erase(name); }
 
+    /// The RocksDB instance of this backend (state.backend.type: rocksdb), or null for the heap.
+    /// Set by the task before any state is registered; the task owns the store.
+    void setRocksDbStore(RocksDbStore* store) { rocksDbStore_ = store; }
+    RocksDbStore* rocksDbStore() const { return rocksDbStore_; }
+
     /// Every state's entries, per key group of the range (the canonical format).
     KeyedStateSnapshot snapshot() const;
     /// Loads key-group sections of a snapshot (before any state is registered): each entry goes
@@ -143,7 +150,13 @@ public:
     void forEachStateOf(const std::string& name,
                         const std::function<void(std::string_view, int32_t)>& fn) const {
         auto it = states_.find(name);
-        if (it != states_.end()) it->second->forEachStateKey(fn);
+        if (it != states_.end()) {
+            it->second->forEachStateKey(fn);
+            return;
+        }
+        // Restored, not registered yet: the keys of its restored entries.
+        if (auto r = restoredEntries_.find(name); r != restoredEntries_.end())
+            for (const auto& e : r->second) fn(e.key, e.keyGroup);
     }
 
 private:
@@ -169,6 +182,7 @@ private:
     /// Restored entries of states not registered (yet), by state name.
     std::map<std::string, std::vector<RestoredEntry>> restoredEntries_;
     bool restored_ = false;
+    RocksDbStore* rocksDbStore_ = nullptr;
 };
 
 }  // namespace weir

@@ -56,11 +56,14 @@ private:
     std::function<int64_t()> clock_;
 };
 
-template <class V>
+/// `Inner` keeps the TtlValue<V>s: HeapValueState or RocksDbValueState (same for the list and
+/// map states below).
+template <class V, class Inner = HeapValueState<TtlValue<V>>>
 class TtlValueState final : public ValueState<V>, public KeyedStateBase {
 public:
-    TtlValueState(KeyedStateBackend& backend, TtlPolicy policy)
-        : inner_(backend), policy_(std::move(policy)) {}
+    template <class... InnerArgs>
+    TtlValueState(TtlPolicy policy, InnerArgs&&... args)
+        : inner_(std::forward<InnerArgs>(args)...), policy_(std::move(policy)) {}
     std::optional<V> value() const override {
         auto* e = inner_.mutableValue();
         if (!e) return std::nullopt;
@@ -71,7 +74,10 @@ public:
             inner_.clear();
             return v;
         }
-        if (policy_.refreshOnRead()) e->timestamp = now;
+        if (policy_.refreshOnRead()) {
+            e->timestamp = now;
+            inner_.commit();
+        }
         return e->value;
     }
     void update(const V& v) override { inner_.update(TtlValue<V>{v, policy_.now()}); }
@@ -80,24 +86,28 @@ public:
     uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
         if (!policy_.cleanupInSnapshot()) return inner_.snapshotKeyGroup(keyGroup, out);
         int64_t now = policy_.now();
-        return inner_.snapshotKeyGroupFiltered(keyGroup, out, [&](const TtlValue<V>& e) {
-            return policy_.expired(e.timestamp, now) ? std::nullopt : std::optional(e);
+        return inner_.snapshotKeyGroupIf(keyGroup, out, [&](const TtlValue<V>& e) {
+            return !policy_.expired(e.timestamp, now);
         });
     }
     void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
         inner_.restoreEntry(keyGroup, key, value);
     }
+    void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const override {
+        inner_.forEachStateKey(fn);
+    }
 
 private:
-    mutable HeapValueState<TtlValue<V>> inner_;
+    mutable Inner inner_;
     TtlPolicy policy_;
 };
 
-template <class V>
+template <class V, class Inner = HeapListState<TtlValue<V>>>
 class TtlListState final : public ListState<V>, public KeyedStateBase {
 public:
-    TtlListState(KeyedStateBackend& backend, TtlPolicy policy)
-        : inner_(backend), policy_(std::move(policy)) {}
+    template <class... InnerArgs>
+    TtlListState(TtlPolicy policy, InnerArgs&&... args)
+        : inner_(std::forward<InnerArgs>(args)...), policy_(std::move(policy)) {}
     std::vector<V> get() const override {
         auto list = inner_.get();
         if (list.empty()) return {};
@@ -130,30 +140,28 @@ public:
     uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
         if (!policy_.cleanupInSnapshot()) return inner_.snapshotKeyGroup(keyGroup, out);
         int64_t now = policy_.now();
-        return inner_.snapshotKeyGroupFiltered(
-            keyGroup, out,
-            [&](const std::vector<TtlValue<V>>& list) -> std::optional<std::vector<TtlValue<V>>> {
-                std::vector<TtlValue<V>> kept;
-                for (const auto& e : list)
-                    if (!policy_.expired(e.timestamp, now)) kept.push_back(e);
-                if (kept.empty()) return std::nullopt;
-                return kept;
-            });
+        return inner_.snapshotKeyGroupIf(keyGroup, out, [&](const TtlValue<V>& e) {
+            return !policy_.expired(e.timestamp, now);
+        });
     }
     void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
         inner_.restoreEntry(keyGroup, key, value);
     }
+    void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const override {
+        inner_.forEachStateKey(fn);
+    }
 
 private:
-    mutable HeapListState<TtlValue<V>> inner_;
+    mutable Inner inner_;
     TtlPolicy policy_;
 };
 
-template <class K, class V>
+template <class K, class V, class Inner = HeapMapState<K, TtlValue<V>>>
 class TtlMapState final : public MapState<K, V>, public KeyedStateBase {
 public:
-    TtlMapState(KeyedStateBackend& backend, TtlPolicy policy)
-        : inner_(backend), policy_(std::move(policy)) {}
+    template <class... InnerArgs>
+    TtlMapState(TtlPolicy policy, InnerArgs&&... args)
+        : inner_(std::forward<InnerArgs>(args)...), policy_(std::move(policy)) {}
     std::optional<V> get(const K& key) const override {
         auto e = inner_.get(key);
         if (!e) return std::nullopt;
@@ -186,20 +194,19 @@ public:
     uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
         if (!policy_.cleanupInSnapshot()) return inner_.snapshotKeyGroup(keyGroup, out);
         int64_t now = policy_.now();
-        return inner_.snapshotKeyGroupFiltered(keyGroup, out, [&](const auto& entries) {
-            auto kept = entries;
-            std::erase_if(kept, [&](const auto& kv) {
-                return policy_.expired(kv.second.second.timestamp, now);
-            });
-            return kept.empty() ? std::nullopt : std::optional(std::move(kept));
+        return inner_.snapshotKeyGroupIf(keyGroup, out, [&](const TtlValue<V>& e) {
+            return !policy_.expired(e.timestamp, now);
         });
     }
     void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
         inner_.restoreEntry(keyGroup, key, value);
     }
+    void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const override {
+        inner_.forEachStateKey(fn);
+    }
 
 private:
-    mutable HeapMapState<K, TtlValue<V>> inner_;
+    mutable Inner inner_;
     TtlPolicy policy_;
 };
 

@@ -22,7 +22,7 @@
 #include "weir/api/windows/triggers.h"
 #include "weir/api/windows/window_functions.h"
 #include "weir/runtime/operators/udf_operator.h"
-#include "weir/runtime/state/heap_state.h"
+#include "weir/runtime/state/state_factory.h"
 #include "weir/runtime/time/internal_timer_service.h"
 #include "weir/runtime/window/merging_window_set.h"
 
@@ -50,16 +50,11 @@ public:
         backend_ = this->setup_.keyedStateBackend;
         WEIR_CHECK(backend_ != nullptr) << "window operator without keyed state backend";
         time_ = this->setup_.processingTimeService;
-        contents_ = &backend_->template getOrCreateState<HeapValueState<Acc>>(
-            "window-contents", [&] { return std::make_unique<HeapValueState<Acc>>(*backend_); });
-        mergingWindows_ = &backend_->template getOrCreateState<
-            HeapValueState<typename MergingWindowSet<W>::Mapping>>("merging-window-set", [&] {
-            return std::make_unique<HeapValueState<typename MergingWindowSet<W>::Mapping>>(
-                *backend_);
-        });
+        contents_.bind(*backend_, "window-contents");
+        mergingWindows_.bind(*backend_, "merging-window-set");
         timers_.emplace(
             *backend_, time_, [this](int64_t t, const W& w) { onTimer(t, w, true); },
-            [this](int64_t t, const W& w) { onTimer(t, w, false); });
+            [this](int64_t t, const W& w) { onTimer(t, w, false); }, "window-timers");
         collector_.setOutput(this->output_);
         triggerContext_.op = this;
         windowContext_.op = this;
@@ -78,7 +73,7 @@ public:
         bool skipped = true;
         if (spec_.assigner->isMerging()) {
             backend_->clearNamespace();
-            MergingWindowSet<W> set(*spec_.assigner, mergingWindows_->value().value_or(
+            MergingWindowSet<W> set(*spec_.assigner, mergingWindows_.value().value_or(
                                                          typename MergingWindowSet<W>::Mapping{}));
             for (const auto& w : windows) {
                 W actual =
@@ -169,11 +164,12 @@ private:
 
     void addElement(const W& stateWindow, const T& value, int64_t ts) {
         backend_->setCurrentNamespace(stateWindow);
-        policy_.add(contents_->getOrCreate(), value, ts);
+        policy_.add(contents_.getOrCreate(), value, ts);
+        contents_.commit();
     }
     void clearContents(const W& stateWindow) {
         backend_->setCurrentNamespace(stateWindow);
-        contents_->clear();
+        contents_.clear();
     }
     template <class F>
     TriggerResult callTrigger(const W& window, F&& f) {
@@ -184,12 +180,16 @@ private:
 
     void emit(const W& window, const W& stateWindow) {
         backend_->setCurrentNamespace(stateWindow);
-        Acc* acc = contents_->mutableValue();
+        Acc* acc = contents_.mutableValue();
         if (!acc) return;
         windowContext_.window_ = &window;
         windowState_->setWindowNamespace(serializedNamespace(window));
         collector_.setTimestamp(window.maxTimestamp());
         policy_.emit(currentKey_, windowContext_, *acc, spec_.evictor.get(), collector_);
+        if (spec_.evictor) {  // evictors change the contents
+            backend_->setCurrentNamespace(stateWindow);
+            contents_.commit();
+        }
     }
 
     void onTimer(int64_t time, const W& window, bool eventTimeTimer) {
@@ -201,7 +201,7 @@ private:
         if (spec_.assigner->isMerging()) {
             backend_->clearNamespace();
             set.emplace(*spec_.assigner,
-                        mergingWindows_->value().value_or(typename MergingWindowSet<W>::Mapping{}));
+                        mergingWindows_.value().value_or(typename MergingWindowSet<W>::Mapping{}));
             auto s = set->stateWindow(window);
             if (!s) return;  // the window was merged away or cleaned up
             stateWindow = *s;
@@ -248,21 +248,22 @@ private:
         std::vector<Acc> pieces;
         for (const auto& s : mergedState) {
             backend_->setCurrentNamespace(s);
-            if (Acc* acc = contents_->mutableValue()) pieces.push_back(std::move(*acc));
-            contents_->clear();
+            if (Acc* acc = contents_.mutableValue()) pieces.push_back(std::move(*acc));
+            contents_.clear();
         }
         if (pieces.empty()) return;
         backend_->setCurrentNamespace(stateResult);
-        Acc& target = contents_->getOrCreate();
+        Acc& target = contents_.getOrCreate();
         for (auto& p : pieces) policy_.merge(target, std::move(p));
+        contents_.commit();
     }
 
     void storeMapping(const MergingWindowSet<W>& set) {
         backend_->clearNamespace();
         if (set.mapping().empty())
-            mergingWindows_->clear();
+            mergingWindows_.clear();
         else
-            mergingWindows_->update(set.mapping());
+            mergingWindows_.update(set.mapping());
     }
 
     static std::string serializedNamespace(const W& w) {
@@ -291,15 +292,11 @@ private:
         }
         ValueState<int64_t>& getLongState(const std::string& name) override {
             op->backend_->setCurrentNamespace(*window);
-            return op->backend_->template getOrCreateState<HeapValueState<int64_t>>(
-                "trigger:" + name,
-                [&] { return std::make_unique<HeapValueState<int64_t>>(*op->backend_); });
+            return state_factory::valueState<int64_t>(*op->backend_, "trigger:" + name);
         }
         size_t mergedWindowCount() override { return mergedWindows ? mergedWindows->size() : 0; }
         std::optional<int64_t> mergedLongState(const std::string& name, size_t i) override {
-            auto& state = op->backend_->template getOrCreateState<HeapValueState<int64_t>>(
-                "trigger:" + name,
-                [&] { return std::make_unique<HeapValueState<int64_t>>(*op->backend_); });
+            auto& state = state_factory::valueState<int64_t>(*op->backend_, "trigger:" + name);
             op->backend_->setCurrentNamespace((*mergedWindows)[i]);
             auto v = state.value();
             op->backend_->setCurrentNamespace(*window);
@@ -324,8 +321,8 @@ private:
     Policy policy_;
     KeyedStateBackend* backend_ = nullptr;
     ProcessingTimeService* time_ = nullptr;
-    HeapValueState<Acc>* contents_ = nullptr;
-    HeapValueState<typename MergingWindowSet<W>::Mapping>* mergingWindows_ = nullptr;
+    InternalValueState<Acc> contents_;
+    InternalValueState<typename MergingWindowSet<W>::Mapping> mergingWindows_;
     std::optional<InternalTimerService<W>> timers_;
     std::optional<KeyedStateStore> windowState_;
     std::optional<KeyedStateStore> globalState_;

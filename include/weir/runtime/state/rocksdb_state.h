@@ -1,0 +1,363 @@
+#pragma once
+// Keyed state in RocksDB (state.backend.type: rocksdb): one column family per state, every key
+// prefixed by its key group (two bytes, big-endian), so a key group is one contiguous key range.
+//
+//   value state  [key group][key + namespace]                          -> serialized value
+//   list state   [key group][key + namespace]                          -> (u32 length, element)*
+//                (add() appends with RocksDB's merge operator: no read)
+//   map state    [key group][varint n][key + namespace (n bytes)][user key] -> serialized value
+//
+// Snapshots write the canonical format of state_snapshot.h (the same bytes the heap backend
+// writes), so checkpoints and savepoints restore into either backend at any parallelism.
+// Values are (de)serialized on every access: the state lives outside the heap and its size is
+// bounded by the disk, not the memory.
+//
+// Thread-safety: used only by its task's thread.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "weir/api/state.h"
+#include "weir/runtime/state/keyed_state_backend.h"
+#include "weir/runtime/state/rocksdb_store.h"
+
+namespace weir {
+
+namespace rocksdb_keys {
+inline void appendKeyGroup(std::string& out, int32_t keyGroup) {
+    out.push_back(static_cast<char>((keyGroup >> 8) & 0xff));
+    out.push_back(static_cast<char>(keyGroup & 0xff));
+}
+inline std::string keyGroupPrefix(int32_t keyGroup) {
+    std::string s;
+    appendKeyGroup(s, keyGroup);
+    return s;
+}
+inline void appendVarUInt(std::string& out, uint64_t v) {
+    while (v >= 0x80) {
+        out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+        v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+}
+inline std::string_view view(const ByteWriter& w) {
+    return {reinterpret_cast<const char*>(w.data()), w.size()};
+}
+}  // namespace rocksdb_keys
+
+/// What every RocksDB state shares: its column family and the current key's bytes.
+class RocksDbStateBase : public KeyedStateBase {
+public:
+    RocksDbStateBase(KeyedStateBackend& backend, const std::string& name)
+        : backend_(backend), store_(*backend.rocksDbStore()), cf_(store_.columnFamily(name)) {}
+
+    void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const override {
+        const auto& range = backend_.keyGroupRange();
+        for (int32_t kg = range.start; kg < range.end; ++kg)
+            store_.scan(cf_, rocksdb_keys::keyGroupPrefix(kg),
+                        [&](std::string_view key, std::string_view) {
+                            fn(stateKeyOf(key), kg);
+                            return true;
+                        });
+    }
+
+protected:
+    /// The key + namespace part of a stored key (value and list state: after the key group).
+    virtual std::string_view stateKeyOf(std::string_view dbKey) const { return dbKey.substr(2); }
+    /// [key group][current key + namespace].
+    std::string_view currentDbKey() const {
+        key_.clear();
+        rocksdb_keys::appendKeyGroup(key_, backend_.currentKeyGroup());
+        key_.append(backend_.currentStateKey());
+        return key_;
+    }
+
+    KeyedStateBackend& backend_;
+    RocksDbStore& store_;
+    RocksDbStore::ColumnFamily cf_;
+    mutable std::string key_;
+    mutable std::string buffer_;
+    mutable ByteWriter writer_{64};
+};
+
+template <class V>
+class RocksDbValueState final : public RocksDbStateBase, public ValueState<V> {
+public:
+    using RocksDbStateBase::RocksDbStateBase;
+
+    std::optional<V> value() const override {
+        if (!store_.get(cf_, currentDbKey(), buffer_)) return std::nullopt;
+        return deserializeFromString<V>(buffer_);
+    }
+    void update(const V& v) override {
+        writer_.clear();
+        Serializer<V>::serialize(v, writer_);
+        store_.put(cf_, currentDbKey(), rocksdb_keys::view(writer_));
+    }
+    void clear() override { store_.remove(cf_, currentDbKey()); }
+
+    // The operators' access (as HeapValueState's): a copy of the value to modify in place, then
+    // commit() to write it back. The pointer is valid until the next call.
+    V* mutableValue() {
+        if (!store_.get(cf_, currentDbKey(), buffer_)) return nullptr;
+        cached_ = deserializeFromString<V>(buffer_);
+        return &cached_;
+    }
+    std::pair<V*, bool> getOrCreateFlagged() {
+        if (V* v = mutableValue()) return {v, false};
+        cached_ = V{};
+        return {&cached_, true};
+    }
+    V& getOrCreate() { return *getOrCreateFlagged().first; }
+    void commit() { update(cached_); }
+    template <class Fn>
+    void forEachValue(Fn&& fn) const {
+        const auto& range = backend_.keyGroupRange();
+        for (int32_t kg = range.start; kg < range.end; ++kg)
+            store_.scan(cf_, rocksdb_keys::keyGroupPrefix(kg),
+                        [&](std::string_view, std::string_view value) {
+                            fn(deserializeFromString<V>(value));
+                            return true;
+                        });
+    }
+
+    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
+        uint32_t n = 0;
+        store_.scan(cf_, rocksdb_keys::keyGroupPrefix(keyGroup),
+                    [&](std::string_view key, std::string_view value) {
+                        snapshot_format::writeEntry(out, key.substr(2), [&](ByteWriter& o) {
+                            o.writeRaw(value.data(), value.size());
+                        });
+                        ++n;
+                        return true;
+                    });
+        return n;
+    }
+    /// Writes only the values for which keep(value) is true (state TTL).
+    template <class Keep>
+    uint32_t snapshotKeyGroupIf(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
+        uint32_t n = 0;
+        store_.scan(cf_, rocksdb_keys::keyGroupPrefix(keyGroup),
+                    [&](std::string_view key, std::string_view value) {
+                        if (!keep(deserializeFromString<V>(value))) return true;
+                        snapshot_format::writeEntry(out, key.substr(2), [&](ByteWriter& o) {
+                            o.writeRaw(value.data(), value.size());
+                        });
+                        ++n;
+                        return true;
+                    });
+        return n;
+    }
+    void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
+        deserializeFromString<V>(value);  // the snapshot's type must be this state's
+        std::string dbKey = rocksdb_keys::keyGroupPrefix(keyGroup);
+        dbKey.append(key);
+        store_.put(cf_, dbKey, value);
+    }
+
+private:
+    V cached_{};
+};
+
+template <class V>
+class RocksDbListState final : public RocksDbStateBase, public ListState<V> {
+public:
+    using RocksDbStateBase::RocksDbStateBase;
+
+    std::vector<V> get() const override {
+        std::vector<V> out;
+        if (store_.get(cf_, currentDbKey(), buffer_)) decode(buffer_, out);
+        return out;
+    }
+    void add(const V& value) override {
+        writer_.clear();
+        appendElement(writer_, value);
+        store_.append(cf_, currentDbKey(), rocksdb_keys::view(writer_));
+    }
+    void addAll(const std::vector<V>& values) override {
+        if (values.empty()) return;
+        writer_.clear();
+        for (const auto& v : values) appendElement(writer_, v);
+        store_.append(cf_, currentDbKey(), rocksdb_keys::view(writer_));
+    }
+    void update(const std::vector<V>& values) override {
+        if (values.empty()) {
+            clear();
+            return;
+        }
+        writer_.clear();
+        for (const auto& v : values) appendElement(writer_, v);
+        store_.put(cf_, currentDbKey(), rocksdb_keys::view(writer_));
+    }
+    void clear() override { store_.remove(cf_, currentDbKey()); }
+
+    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
+        return snapshotKeyGroupIf(keyGroup, out, [](const V&) { return true; });
+    }
+    /// Writes only the elements for which keep(element) is true; lists left empty are skipped.
+    template <class Keep>
+    uint32_t snapshotKeyGroupIf(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
+        uint32_t n = 0;
+        std::vector<V> list;
+        store_.scan(cf_, rocksdb_keys::keyGroupPrefix(keyGroup),
+                    [&](std::string_view key, std::string_view value) {
+                        list.clear();
+                        decode(value, list);
+                        std::erase_if(list, [&](const V& v) { return !keep(v); });
+                        if (list.empty()) return true;
+                        snapshot_format::writeEntry(out, key.substr(2), [&](ByteWriter& o) {
+                            Serializer<std::vector<V>>::serialize(list, o);
+                        });
+                        ++n;
+                        return true;
+                    });
+        return n;
+    }
+    void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
+        auto list = deserializeFromString<std::vector<V>>(value);
+        if (list.empty()) return;
+        writer_.clear();
+        for (const auto& v : list) appendElement(writer_, v);
+        std::string dbKey = rocksdb_keys::keyGroupPrefix(keyGroup);
+        dbKey.append(key);
+        store_.put(cf_, dbKey, rocksdb_keys::view(writer_));
+    }
+
+private:
+    static void appendElement(ByteWriter& w, const V& v) {
+        size_t at = w.reserve(4);
+        Serializer<V>::serialize(v, w);
+        snapshot_format::patchU32(w, at, static_cast<uint32_t>(w.size() - at - 4));
+    }
+    static void decode(std::string_view bytes, std::vector<V>& out) {
+        ByteReader in = snapshot_format::readerOf(bytes);
+        while (!in.atEnd()) out.push_back(deserializeFromString<V>(snapshot_format::readValue(in)));
+    }
+};
+
+template <class K, class V>
+class RocksDbMapState final : public RocksDbStateBase, public MapState<K, V> {
+public:
+    using RocksDbStateBase::RocksDbStateBase;
+
+    std::optional<V> get(const K& key) const override {
+        if (!store_.get(cf_, entryKey(key), buffer_)) return std::nullopt;
+        return deserializeFromString<V>(buffer_);
+    }
+    void put(const K& key, const V& value) override {
+        std::string k(entryKey(key));
+        writer_.clear();
+        Serializer<V>::serialize(value, writer_);
+        store_.put(cf_, k, rocksdb_keys::view(writer_));
+    }
+    void remove(const K& key) override { store_.remove(cf_, entryKey(key)); }
+    bool contains(const K& key) const override { return store_.get(cf_, entryKey(key), buffer_); }
+    bool isEmpty() const override {
+        bool empty = true;
+        store_.scan(cf_, prefix(), [&](std::string_view, std::string_view) {
+            empty = false;
+            return false;
+        });
+        return empty;
+    }
+    std::vector<std::pair<K, V>> entries() const override {
+        std::vector<std::pair<K, V>> out;
+        std::string p(prefix());
+        store_.scan(cf_, p, [&](std::string_view key, std::string_view value) {
+            out.emplace_back(deserializeFromString<K>(key.substr(p.size())),
+                             deserializeFromString<V>(value));
+            return true;
+        });
+        return out;
+    }
+    void clear() override { store_.removePrefix(cf_, prefix()); }
+
+    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
+        return snapshotKeyGroupIf(keyGroup, out, [](const V&) { return true; });
+    }
+    /// Writes only the map entries whose value passes keep(value); empty maps are skipped.
+    template <class Keep>
+    uint32_t snapshotKeyGroupIf(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
+        uint32_t n = 0;
+        std::string current;  // the state key whose entries are being gathered
+        ByteWriter entries(256);
+        uint64_t count = 0;
+        auto emit = [&] {
+            if (count == 0) return;
+            snapshot_format::writeEntry(out, current, [&](ByteWriter& o) {
+                o.writeVarUInt(count);
+                o.writeRaw(entries.data(), entries.size());
+            });
+            ++n;
+        };
+        store_.scan(cf_, rocksdb_keys::keyGroupPrefix(keyGroup),
+                    [&](std::string_view key, std::string_view value) {
+                        auto [stateKey, userKey] = split(key);
+                        if (stateKey != current) {
+                            emit();
+                            current.assign(stateKey);
+                            entries.clear();
+                            count = 0;
+                        }
+                        if (!keep(deserializeFromString<V>(value))) return true;
+                        snapshot_format::writeEntry(entries, userKey, [&](ByteWriter& o) {
+                            o.writeRaw(value.data(), value.size());
+                        });
+                        ++count;
+                        return true;
+                    });
+        emit();
+        return n;
+    }
+    void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
+        ByteReader in = snapshot_format::readerOf(value);
+        size_t n = in.readLength(5);
+        std::string base = rocksdb_keys::keyGroupPrefix(keyGroup);
+        rocksdb_keys::appendVarUInt(base, key.size());
+        base.append(key);
+        for (size_t i = 0; i < n; ++i) {
+            std::string_view userKey = snapshot_format::readKey(in);
+            std::string_view v = snapshot_format::readValue(in);
+            deserializeFromString<V>(v);  // the snapshot's type must be this state's
+            store_.put(cf_, base + std::string(userKey), v);
+        }
+    }
+
+protected:
+    std::string_view stateKeyOf(std::string_view dbKey) const override {
+        return split(dbKey).first;
+    }
+
+private:
+    /// [key group][varint n][state key (n bytes)]: the prefix of the current key's entries.
+    std::string_view prefix() const {
+        prefix_.clear();
+        rocksdb_keys::appendKeyGroup(prefix_, backend_.currentKeyGroup());
+        std::string_view stateKey = backend_.currentStateKey();
+        rocksdb_keys::appendVarUInt(prefix_, stateKey.size());
+        prefix_.append(stateKey);
+        return prefix_;
+    }
+    std::string_view entryKey(const K& key) const {
+        key_.assign(prefix());
+        userWriter_.clear();
+        Serializer<K>::serialize(key, userWriter_);
+        key_.append(rocksdb_keys::view(userWriter_));
+        return key_;
+    }
+    /// (state key, user key) of a stored key.
+    static std::pair<std::string_view, std::string_view> split(std::string_view dbKey) {
+        ByteReader in = snapshot_format::readerOf(dbKey.substr(2));
+        size_t n = in.readLength(1);
+        size_t headerEnd = dbKey.size() - in.remaining();
+        return {dbKey.substr(headerEnd, n), dbKey.substr(headerEnd + n)};
+    }
+    mutable std::string prefix_;
+    mutable ByteWriter userWriter_{32};
+};
+
+}  // namespace weir

@@ -1,0 +1,117 @@
+#pragma once
+// Creates (or finds) the keyed states of an operator in its backend: on the heap, or in RocksDB
+// when the backend has a RocksDB store (state.backend.type: rocksdb), with or without a time to
+// live. Everything that registers keyed state goes through here, so one switch picks the
+// backend for every state.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "weir/runtime/state/heap_state.h"
+#include "weir/runtime/state/rocksdb_state.h"
+#include "weir/runtime/state/ttl_state.h"
+
+namespace weir::state_factory {
+
+template <class V>
+ValueState<V>& valueState(KeyedStateBackend& b, const std::string& name,
+                          const std::optional<TtlPolicy>& ttl = std::nullopt) {
+    if (b.rocksDbStore()) {
+        if (ttl) {
+            using S = TtlValueState<V, RocksDbValueState<TtlValue<V>>>;
+            return b.getOrCreateState<S>(name, [&] { return std::make_unique<S>(*ttl, b, name); });
+        }
+        using S = RocksDbValueState<V>;
+        return b.getOrCreateState<S>(name, [&] { return std::make_unique<S>(b, name); });
+    }
+    if (ttl) {
+        using S = TtlValueState<V>;
+        return b.getOrCreateState<S>(name, [&] { return std::make_unique<S>(*ttl, b); });
+    }
+    using S = HeapValueState<V>;
+    return b.getOrCreateState<S>(name, [&] { return std::make_unique<S>(b); });
+}
+
+template <class V>
+ListState<V>& listState(KeyedStateBackend& b, const std::string& name,
+                        const std::optional<TtlPolicy>& ttl = std::nullopt) {
+    if (b.rocksDbStore()) {
+        if (ttl) {
+            using S = TtlListState<V, RocksDbListState<TtlValue<V>>>;
+            return b.getOrCreateState<S>(name, [&] { return std::make_unique<S>(*ttl, b, name); });
+        }
+        using S = RocksDbListState<V>;
+        return b.getOrCreateState<S>(name, [&] { return std::make_unique<S>(b, name); });
+    }
+    if (ttl) {
+        using S = TtlListState<V>;
+        return b.getOrCreateState<S>(name, [&] { return std::make_unique<S>(*ttl, b); });
+    }
+    using S = HeapListState<V>;
+    return b.getOrCreateState<S>(name, [&] { return std::make_unique<S>(b); });
+}
+
+template <class K, class V>
+MapState<K, V>& mapState(KeyedStateBackend& b, const std::string& name,
+                         const std::optional<TtlPolicy>& ttl = std::nullopt) {
+    if (b.rocksDbStore()) {
+        if (ttl) {
+            using S = TtlMapState<K, V, RocksDbMapState<K, TtlValue<V>>>;
+            return b.getOrCreateState<S>(name, [&] { return std::make_unique<S>(*ttl, b, name); });
+        }
+        using S = RocksDbMapState<K, V>;
+        return b.getOrCreateState<S>(name, [&] { return std::make_unique<S>(b, name); });
+    }
+    if (ttl) {
+        using S = TtlMapState<K, V>;
+        return b.getOrCreateState<S>(name, [&] { return std::make_unique<S>(*ttl, b); });
+    }
+    using S = HeapMapState<K, V>;
+    return b.getOrCreateState<S>(name, [&] { return std::make_unique<S>(b); });
+}
+
+}  // namespace weir::state_factory
+
+namespace weir {
+
+/// A value state that operators modify in place (window contents, reduce results, join
+/// buffers), on either backend without a virtual call: mutableValue() / getOrCreate() give the
+/// value, commit() writes a modified one back (a no-op on the heap).
+template <class V>
+class InternalValueState {
+public:
+    void bind(KeyedStateBackend& b, const std::string& name) {
+        if (b.rocksDbStore()) {
+            rocks_ = &b.getOrCreateState<RocksDbValueState<V>>(
+                name, [&] { return std::make_unique<RocksDbValueState<V>>(b, name); });
+        } else {
+            heap_ = &b.getOrCreateState<HeapValueState<V>>(
+                name, [&] { return std::make_unique<HeapValueState<V>>(b); });
+        }
+    }
+    V* mutableValue() { return heap_ ? heap_->mutableValue() : rocks_->mutableValue(); }
+    V& getOrCreate() { return heap_ ? heap_->getOrCreate() : rocks_->getOrCreate(); }
+    std::pair<V*, bool> getOrCreateFlagged() {
+        return heap_ ? heap_->getOrCreateFlagged() : rocks_->getOrCreateFlagged();
+    }
+    void commit() {
+        if (rocks_) rocks_->commit();
+    }
+    std::optional<V> value() const { return heap_ ? heap_->value() : rocks_->value(); }
+    void update(const V& v) { heap_ ? heap_->update(v) : rocks_->update(v); }
+    void clear() { heap_ ? heap_->clear() : rocks_->clear(); }
+    template <class Fn>
+    void forEachValue(Fn&& fn) const {
+        if (heap_)
+            heap_->forEachValue(fn);
+        else
+            rocks_->forEachValue(fn);
+    }
+
+private:
+    HeapValueState<V>* heap_ = nullptr;
+    RocksDbValueState<V>* rocks_ = nullptr;
+};
+
+}  // namespace weir
