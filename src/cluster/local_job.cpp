@@ -398,6 +398,8 @@ CheckpointStatistics LocalJob::checkpointStatistics() const {
     out.lastStateSize = s.lastStateSize;
     out.lastInFlightDataSize = s.lastInFlightDataSize;
     out.numWithInFlightData = s.numWithInFlightData;
+    out.lastIncrementalFilesUploaded = s.lastSharedFilesUploaded;
+    out.lastIncrementalFilesReused = s.lastSharedFilesReused;
     out.lastExternalPath = s.lastExternalPath;
     out.lastFailure = s.lastFailure;
     std::lock_guard lock(mutex_);

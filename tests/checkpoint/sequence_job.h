@@ -131,6 +131,7 @@ struct SequenceJobOptions {
     /// Per record in the checker: with enough delay the job runs under backpressure.
     std::chrono::microseconds consumerDelay{0};
     std::string stateBackend = "hashmap";
+    bool incremental = false;
 };
 
 /// Builds the job on `env`; checkpoints every 50 ms (storage set by the caller), output in
@@ -139,6 +140,7 @@ inline void buildSequenceJob(StreamExecutionEnvironment& env, const fs::path& ou
                              const SequenceJobOptions& o) {
     gFailuresLeft = o.failures;
     env.config().set(options::kStateBackend, o.stateBackend);
+    env.config().set(options::kIncrementalCheckpoints, o.incremental);
     env.setParallelism(o.parallelism);
     env.enableCheckpointing(Duration(50), o.mode);
     env.getCheckpointConfig().enableUnalignedCheckpoints(o.unaligned);

@@ -21,6 +21,10 @@ struct CheckpointStatistics {
     /// checkpoints stored any.
     uint64_t lastInFlightDataSize = 0;
     int64_t numWithInFlightData = 0;
+    /// Incremental RocksDB checkpoints: files the latest one uploaded, and reused from earlier
+    /// checkpoints.
+    uint64_t lastIncrementalFilesUploaded = 0;
+    uint64_t lastIncrementalFilesReused = 0;
     /// Directory of the latest completed checkpoint or savepoint (empty when in memory).
     std::string lastExternalPath;
     std::string lastFailure;

@@ -261,6 +261,14 @@ void CheckpointCoordinator::acknowledge(
                 p.result.stateSize += st.inputChannelState->size;
                 p.result.inFlightDataSize += st.inputChannelState->size;
             }
+            if (st.incrementalKeyed) {
+                for (const auto& [name, h] : st.incrementalKeyed->sharedFiles)
+                    p.result.stateSize += h.size;
+                for (const auto& [name, h] : st.incrementalKeyed->privateFiles)
+                    p.result.stateSize += h.size;
+                p.result.sharedFilesUploaded += st.sharedFilesUploaded;
+                p.result.sharedFilesReused += st.sharedFilesReused;
+            }
             p.result.operators[operatorId].subtasks[subtask] = std::move(st);
         }
         if (p.numAcked == p.acked.size()) {
@@ -303,6 +311,8 @@ void CheckpointCoordinator::complete(std::shared_ptr<Pending> p) {
         stats_.lastDurationMillis = duration;
         stats_.lastStateSize = p->result.stateSize;
         stats_.lastInFlightDataSize = p->result.inFlightDataSize;
+        stats_.lastSharedFilesUploaded = p->result.sharedFilesUploaded;
+        stats_.lastSharedFilesReused = p->result.sharedFilesReused;
         if (p->result.inFlightDataSize > 0) ++stats_.numWithInFlightData;
         stats_.lastExternalPath = p->result.externalPath;
         stats_.lastCompletedId = p->id;
@@ -324,6 +334,7 @@ void CheckpointCoordinator::complete(std::shared_ptr<Pending> p) {
               p->result.externalPath.empty() ? "" : " at " + p->result.externalPath);
     for (int64_t id : older) abort(id, "subsumed by checkpoint " + std::to_string(p->id), false);
     for (const auto& c : subsumed) discard(c);
+    collectSharedFiles();
     // A savepoint commits nothing (as in Flink since 1.15): the job does not fail over to it, so
     // its side effects wait for the next checkpoint. Stop-with-savepoint is the exception: the
     // job ends with it.
@@ -353,6 +364,8 @@ void CheckpointCoordinator::abort(int64_t id, const std::string& reason, bool co
     log::warn("{} {} of job {} aborted: {}", isSavepoint(p->kind) ? "savepoint" : "checkpoint", id,
               jobId_, reason);
     if (p->location) p->location->discard();
+    releaseSharedFiles(p->result);
+    collectSharedFiles();
     if (hooks_.notifyAborted) hooks_.notifyAborted(id);
     std::string message = (isSavepoint(p->kind) ? "savepoint " : "checkpoint ") +
                           std::to_string(id) + " failed: " + reason;
@@ -366,7 +379,40 @@ void CheckpointCoordinator::abort(int64_t id, const std::string& reason, bool co
                        ", execution.checkpointing.tolerable-failed-checkpoints): " + message);
 }
 
+void CheckpointCoordinator::releaseSharedFiles(const CompletedCheckpoint& c) {
+    if (!storage_.hasDirectory()) return;
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, op] : c.operators)
+        for (const auto& [index, st] : op.subtasks)
+            if (st.incrementalKeyed)
+                for (const auto& [name, h] : st.incrementalKeyed->sharedFiles)
+                    sharedCandidates_.insert(std::filesystem::path(h.path).filename().string());
+}
+
+void CheckpointCoordinator::collectSharedFiles() {
+    std::vector<std::string> remove;
+    {
+        std::lock_guard lock(mutex_);
+        if (sharedCandidates_.empty() || !pending_.empty()) return;
+        std::set<std::string> referenced;
+        for (const auto& c : completed_)
+            for (const auto& [id, op] : c.operators)
+                for (const auto& [index, st] : op.subtasks)
+                    if (st.incrementalKeyed)
+                        for (const auto& [name, h] : st.incrementalKeyed->sharedFiles)
+                            referenced.insert(std::filesystem::path(h.path).filename().string());
+        for (const auto& f : sharedCandidates_)
+            if (!referenced.count(f)) remove.push_back(f);
+        sharedCandidates_.clear();
+    }
+    for (const auto& f : remove) {
+        std::error_code ec;
+        std::filesystem::remove(storage_.jobDirectory() + "/shared/" + f, ec);
+    }
+}
+
 void CheckpointCoordinator::discard(const CompletedCheckpoint& c) {
+    releaseSharedFiles(c);
     if (c.externalPath.empty()) return;
     std::error_code ec;  // never throws: a leftover directory is only logged
     std::filesystem::remove_all(c.externalPath, ec);
@@ -404,7 +450,12 @@ void CheckpointCoordinator::shutdown(JobStatus terminal) {
         completed = completed_;
     }
     if (!keep) {
+        {
+            std::lock_guard lock(mutex_);
+            completed_.clear();
+        }
         for (const auto& c : completed) discard(c);
+        collectSharedFiles();
         storage_.removeJobDirectoryIfEmpty();
     }
 }

@@ -22,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -90,6 +91,8 @@ public:
         uint64_t lastStateSize = 0;
         uint64_t lastInFlightDataSize = 0;
         int64_t numWithInFlightData = 0;
+        uint64_t lastSharedFilesUploaded = 0;
+        uint64_t lastSharedFilesReused = 0;
         std::string lastExternalPath;
         int64_t lastCompletedId = 0;
         std::string lastFailure;
@@ -127,6 +130,10 @@ private:
     /// Removes `id` from the pending ones (if there) and reports it. Lock not held.
     void abort(int64_t id, const std::string& reason, bool countsAsFailure);
     void discard(const CompletedCheckpoint& checkpoint);
+    /// Deletes the shared files (incremental checkpoints) of `checkpoint` that no retained
+    /// checkpoint references, once no checkpoint is in progress (one may reference them).
+    void releaseSharedFiles(const CompletedCheckpoint& checkpoint);
+    void collectSharedFiles();
 
     // configuration
     std::string jobId_;
@@ -152,6 +159,7 @@ private:
     std::map<int64_t, std::shared_ptr<Pending>> pending_;
     std::deque<CompletedCheckpoint> completed_;
     int32_t consecutiveFailures_ = 0;
+    std::set<std::string> sharedCandidates_;  // shared files to delete when unreferenced
     std::chrono::steady_clock::time_point lastCompletion_{};
     Stats stats_;
 };

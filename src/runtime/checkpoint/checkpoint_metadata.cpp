@@ -63,6 +63,19 @@ std::string encodeMetadata(const CompletedCheckpoint& c) {
             if (st.operatorState) writeHandle(p, *st.operatorState);
             p.writeByte(st.inputChannelState ? 1 : 0);
             if (st.inputChannelState) writeHandle(p, *st.inputChannelState);
+            p.writeByte(st.incrementalKeyed ? 1 : 0);
+            if (st.incrementalKeyed) {
+                const auto& inc = *st.incrementalKeyed;
+                p.writeFixed(inc.range.start);
+                p.writeFixed(inc.range.end);
+                for (const auto* files : {&inc.sharedFiles, &inc.privateFiles}) {
+                    p.writeVarUInt(files->size());
+                    for (const auto& [name, h] : *files) {
+                        p.writeString(name);
+                        writeHandle(p, h);
+                    }
+                }
+            }
         }
     }
     ByteWriter out(p.size() + kHeaderSize);
@@ -128,6 +141,20 @@ CompletedCheckpoint decodeMetadata(std::string_view bytes, const std::string& so
                 }
                 if (r.readByte()) st.operatorState = readHandle(r);
                 if (r.readByte()) st.inputChannelState = readHandle(r);
+                if (r.readByte()) {
+                    IncrementalKeyedStateHandle inc;
+                    inc.range.start = r.readFixed<int32_t>();
+                    inc.range.end = r.readFixed<int32_t>();
+                    for (auto* files : {&inc.sharedFiles, &inc.privateFiles}) {
+                        size_t n = r.readLength();
+                        for (size_t j = 0; j < n; ++j) {
+                            std::string name;
+                            r.readString(name);
+                            files->emplace_back(std::move(name), readHandle(r));
+                        }
+                    }
+                    st.incrementalKeyed = std::move(inc);
+                }
             }
         }
         if (!r.atEnd()) throw fail("trailing bytes");

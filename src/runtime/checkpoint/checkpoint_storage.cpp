@@ -141,6 +141,41 @@ StreamStateHandle CheckpointStorageLocation::persist(const std::string& name,
     return h;
 }
 
+StreamStateHandle CheckpointStorageLocation::persistFile(const std::string& name,
+                                                         const std::string& sourcePath,
+                                                         bool shared) const {
+    if (directory_.empty())
+        throw CheckpointException("cannot store file '" + sourcePath +
+                                  "': the checkpoint storage has no directory");
+    std::string dir = shared ? fs::path(directory_).parent_path().string() + "/shared" : directory_;
+    makeDirectories(dir);
+    std::string fileName = name + "-" + randomSuffix();
+    std::string temp = dir + "/." + fileName + ".inprogress";
+    std::error_code ec;
+    fs::copy_file(sourcePath, temp, fs::copy_options::overwrite_existing, ec);
+    if (ec) {
+        fs::remove(temp, ec);
+        throwIo("cannot copy '" + sourcePath + "' to checkpoint file", temp, ec.value());
+    }
+    int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::fsync(fd) != 0) {
+        int error = errno;
+        if (fd >= 0) ::close(fd);
+        fs::remove(temp, ec);
+        throwIo("cannot flush checkpoint file", temp, error);
+    }
+    ::close(fd);
+    if (::rename(temp.c_str(), (dir + "/" + fileName).c_str()) != 0) {
+        int error = errno;
+        fs::remove(temp, ec);
+        throwIo("cannot rename checkpoint file", temp, error);
+    }
+    StreamStateHandle h;
+    h.size = fs::file_size(dir + "/" + fileName, ec);
+    h.path = shared ? "../shared/" + fileName : fileName;
+    return h;
+}
+
 void CheckpointStorageLocation::writeMetadata(const std::string& bytes) const {
     if (directory_.empty()) return;
     writeFileAtomically(directory_, kMetadataName, bytes);

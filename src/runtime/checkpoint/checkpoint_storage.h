@@ -34,6 +34,11 @@ public:
     /// Stores one state blob; `name` is unique within the checkpoint. Throws CheckpointException
     /// (naming the file, or the size limit) on failure.
     StreamStateHandle persist(const std::string& name, std::string_view data) const;
+    /// Copies the file `sourcePath` into the checkpoint (needs a directory): into this
+    /// checkpoint's directory, or with `shared` into the job's shared/ directory (files that
+    /// later checkpoints may reference). Throws CheckpointException naming the file.
+    StreamStateHandle persistFile(const std::string& name, const std::string& sourcePath,
+                                  bool shared) const;
     /// Writes _metadata durably; a no-op without a directory.
     void writeMetadata(const std::string& bytes) const;
     /// Deletes the directory and everything in it (no-op without a directory).

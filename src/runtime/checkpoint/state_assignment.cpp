@@ -21,6 +21,20 @@ OperatorRestore assignOperatorState(const CompletedCheckpoint& checkpoint,
     out.hasState = true;
     const std::string& base = checkpoint.externalPath;
 
+    // Incremental RocksDB state: the old instances that had some of our key groups.
+    for (const auto& [index, st] : op.subtasks) {
+        if (!st.incrementalKeyed) continue;
+        if (op.maxParallelism != maxParallelism)
+            throw StateMigrationException(
+                "operator " + operatorId + " was checkpointed with max parallelism " +
+                std::to_string(op.maxParallelism) + " but runs with " +
+                std::to_string(maxParallelism) +
+                "; keyed state restores only with the same max parallelism");
+        const auto& inc = *st.incrementalKeyed;
+        if (std::max(inc.range.start, range.start) < std::min(inc.range.end, range.end))
+            out.incremental.push_back({inc, base});
+    }
+
     // Keyed state: the sections of our key groups, from every old subtask that owned some.
     for (const auto& [index, st] : op.subtasks) {
         if (!st.keyed) continue;

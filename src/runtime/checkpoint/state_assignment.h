@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/checkpoint/incremental_snapshots.h"
 #include "runtime/checkpoint/state_handles.h"
 #include "weir/runtime/state/state_snapshot.h"
 
@@ -27,6 +28,8 @@ struct OperatorRestore {
     /// Unaligned checkpoints: in-flight input data per input channel of the task.
     std::vector<std::pair<int32_t, std::string>> inputChannelState;
     std::vector<std::shared_ptr<const std::string>> blobs;
+    /// Incremental RocksDB state of the old subtasks whose key groups overlap ours.
+    std::vector<IncrementalRestore> incremental;
 };
 
 /// The state of operator `operatorId` for subtask `subtaskIndex` of `parallelism`, whose key

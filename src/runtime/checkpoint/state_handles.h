@@ -28,9 +28,21 @@ struct KeyedStateHandle {
     StreamStateHandle data;
 };
 
+/// An incremental (native) RocksDB checkpoint of one subtask: the instance's files. SST files
+/// are immutable and shared with other checkpoints that contain them (they live in the job's
+/// shared/ directory); the other files belong to this checkpoint alone.
+struct IncrementalKeyedStateHandle {
+    KeyGroupRange range;
+    std::vector<std::pair<std::string, StreamStateHandle>> sharedFiles;   // (file name, handle)
+    std::vector<std::pair<std::string, StreamStateHandle>> privateFiles;  // (file name, handle)
+};
+
 /// The state of one operator of one subtask.
 struct OperatorSubtaskState {
+    /// Keyed state in the canonical format; with an incremental checkpoint, only what is not in
+    /// RocksDB (timers).
     std::optional<KeyedStateHandle> keyed;
+    std::optional<IncrementalKeyedStateHandle> incrementalKeyed;
     /// Serialized std::vector<OperatorStateEntry> (operator_state_codec.h).
     std::optional<StreamStateHandle> operatorState;
     /// Unaligned checkpoints, head operator of a task: the in-flight input data, serialized
@@ -38,6 +50,9 @@ struct OperatorSubtaskState {
     std::optional<StreamStateHandle> inputChannelState;
     /// True once the subtask had finished its input (its state is final).
     bool finished = false;
+    /// Statistics of an incremental upload (not stored in the metadata).
+    uint64_t sharedFilesUploaded = 0;
+    uint64_t sharedFilesReused = 0;
 };
 
 /// The state of one operator (by operator id) across its subtasks.
@@ -62,6 +77,10 @@ struct CompletedCheckpoint {
     uint64_t stateSize = 0;
     /// Of which in-flight data of unaligned checkpoints.
     uint64_t inFlightDataSize = 0;
+    /// Incremental checkpoints: shared files this checkpoint uploaded, and reused from earlier
+    /// ones.
+    uint64_t sharedFilesUploaded = 0;
+    uint64_t sharedFilesReused = 0;
 };
 
 }  // namespace weir

@@ -4,7 +4,7 @@ namespace weir {
 
 namespace fmt = snapshot_format;
 
-KeyedStateSnapshot KeyedStateBackend::snapshot() const {
+KeyedStateSnapshot KeyedStateBackend::snapshot(bool includeStates) const {
     KeyedStateSnapshot out;
     out.range = range_;
     ByteWriter w(4096);
@@ -21,13 +21,15 @@ KeyedStateSnapshot KeyedStateBackend::snapshot() const {
         fmt::patchU32(w, countAt, n);
         return true;
     };
-    for (const auto& [name, state] : states_) state->beginSnapshot();
+    const std::map<std::string, std::unique_ptr<KeyedStateBase>> none;
+    const auto& states = includeStates ? states_ : none;
+    for (const auto& [name, state] : states) state->beginSnapshot();
     for (const auto& [name, participant] : participants_) participant->beginSnapshot();
     for (int32_t kg = range_.start; kg < range_.end; ++kg) {
         out.offsets.push_back(w.size());
         size_t numStatesAt = w.reserve(4);
         uint32_t numStates = 0;
-        for (const auto& [name, state] : states_)
+        for (const auto& [name, state] : states)
             numStates += writeState(name, [&] { return state->snapshotKeyGroup(kg, w); });
         for (const auto& [name, participant] : participants_)
             numStates += writeState(name, [&] { return participant->snapshotKeyGroup(kg, w); });
@@ -36,8 +38,9 @@ KeyedStateSnapshot KeyedStateBackend::snapshot() const {
                 uint32_t n = 0;
                 for (const auto& e : entries) {
                     if (e.keyGroup != kg) continue;
-                    fmt::writeEntry(w, e.key,
-                                    [&](ByteWriter& o) { o.writeRaw(e.value.data(), e.value.size()); });
+                    fmt::writeEntry(w, e.key, [&](ByteWriter& o) {
+                        o.writeRaw(e.value.data(), e.value.size());
+                    });
                     ++n;
                 }
                 return n;
@@ -45,7 +48,7 @@ KeyedStateSnapshot KeyedStateBackend::snapshot() const {
         }
         fmt::patchU32(w, numStatesAt, numStates);
     }
-    for (const auto& [name, state] : states_) state->endSnapshot();
+    for (const auto& [name, state] : states) state->endSnapshot();
     for (const auto& [name, participant] : participants_) participant->endSnapshot();
     out.offsets.push_back(w.size());
     out.data.assign(reinterpret_cast<const char*>(w.data()), w.size());

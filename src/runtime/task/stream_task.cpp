@@ -1,5 +1,7 @@
 #include "runtime/task/stream_task.h"
 
+#include <filesystem>
+
 #include "core/logging.h"
 #include "runtime/checkpoint/checkpoint_metadata.h"
 #include "runtime/checkpoint/checkpoint_responder.h"
@@ -70,6 +72,7 @@ void StreamTask::buildChain() {
     operators_.resize(ops.size());
     for (size_t i = 0; i < ops.size(); ++i) operators_[i] = ops[i].factory();
     keyedStateOf_.assign(ops.size(), nullptr);
+    incrementalOf_.assign(ops.size(), nullptr);
     const bool rocksDb = stateBackendKind(*configuration_) == StateBackendKind::kRocksDb;
     size_t numKeyed = 0;
     for (const auto& op : ops) numKeyed += op.keyed ? 1 : 0;
@@ -135,8 +138,19 @@ void StreamTask::buildChain() {
             setup.keyedStateBackend = keyedStates_.back().get();
             keyedStateOf_[r] = setup.keyedStateBackend;
             if (rocksDb) {
-                rocksDbStores_.push_back(RocksDbStore::open(rocksDbOptions));
+                const KeyGroupRange& range = setup.keyedStateBackend->keyGroupRange();
+                bool fromFiles = setup.restored && !restore->incremental.empty();
+                rocksDbStores_.push_back(
+                    fromFiles ? restoreRocksDb(rocksDbOptions, restore->incremental, range)
+                              : RocksDbStore::open(rocksDbOptions));
                 setup.keyedStateBackend->setRocksDbStore(rocksDbStores_.back().get());
+                if (configuration_->get(options::kIncrementalCheckpoints)) {
+                    incrementalOf_[r] = std::make_shared<IncrementalSnapshotter>();
+                    if (fromFiles && restore->incremental.size() == 1 &&
+                        restore->incremental[0].handle.range.start == range.start &&
+                        restore->incremental[0].handle.range.end == range.end)
+                        incrementalOf_[r]->seed(restore->incremental[0].handle);
+                }
             }
             if (setup.restored) setup.keyedStateBackend->restore(restore->keyGroups);
         }
@@ -349,6 +363,7 @@ void StreamTask::notifyCheckpointComplete(int64_t checkpointId) {
     mailbox_.put([this, checkpointId] {
         for (size_t i = 0; i < operators_.size(); ++i)
             runAttributed(deployment_.operators[i].name, [&] {
+                if (incrementalOf_[i]) incrementalOf_[i]->confirm(checkpointId);
                 operators_[i]->notifyCheckpointComplete(checkpointId);
                 for (auto& hook : hooks_[i].complete) hook(checkpointId);
             });
@@ -472,7 +487,7 @@ std::vector<StreamTask::RawOperatorSnapshot> StreamTask::performCheckpoint(
             runAttributed(deployment_.operators[i].name,
                           [&] { operators_[i]->prepareSnapshotPreBarrier(id); });
         for (auto& p : partitions_) p->broadcastEvent(barrier);
-        raws = snapshotOperators(id, barrier.timestamp);
+        raws = snapshotOperators(id, barrier.timestamp, barrier.kind);
     } catch (const std::exception& e) {
         declineCheckpoint(id, e.what());
         throw;
@@ -483,7 +498,15 @@ std::vector<StreamTask::RawOperatorSnapshot> StreamTask::performCheckpoint(
 }
 
 std::vector<StreamTask::RawOperatorSnapshot> StreamTask::snapshotOperators(int64_t checkpointId,
-                                                                           int64_t timestamp) {
+                                                                           int64_t timestamp,
+                                                                           SnapshotKind kind) {
+    // Incremental RocksDB snapshots for checkpoints into a directory; savepoints (and the final
+    // state at the end of input, reused by later checkpoints) are canonical.
+    bool incremental = false;
+    if (kind == SnapshotKind::kCheckpoint && deployment_.checkpointing.responder) {
+        auto location = deployment_.checkpointing.responder->location(checkpointId);
+        incremental = location && !location->directory().empty();
+    }
     std::vector<RawOperatorSnapshot> raws(operators_.size());
     for (size_t i = 0; i < operators_.size(); ++i) {
         runAttributed(deployment_.operators[i].name, [&] {
@@ -491,7 +514,13 @@ std::vector<StreamTask::RawOperatorSnapshot> StreamTask::snapshotOperators(int64
             for (auto& hook : hooks_[i].snapshot) hook(checkpointId, timestamp);
             RawOperatorSnapshot& raw = raws[i];
             raw.operatorId = deployment_.operators[i].operatorId;
-            if (keyedStateOf_[i]) raw.keyed = keyedStateOf_[i]->snapshot();
+            if (incremental && incrementalOf_[i]) {
+                raw.native = keyedStateOf_[i]->rocksDbStore()->createNativeSnapshot();
+                raw.snapshotter = incrementalOf_[i];
+                raw.keyed = keyedStateOf_[i]->snapshot(/*includeStates=*/false);
+            } else if (keyedStateOf_[i]) {
+                raw.keyed = keyedStateOf_[i]->snapshot();
+            }
             raw.operatorState = operatorStores_[i]->snapshot();
         });
     }
@@ -501,7 +530,13 @@ std::vector<StreamTask::RawOperatorSnapshot> StreamTask::snapshotOperators(int64
 void StreamTask::upload(int64_t checkpointId, std::vector<RawOperatorSnapshot> raws) {
     const auto& cp = deployment_.checkpointing;
     auto location = cp.responder->location(checkpointId);
-    if (!location) return;  // aborted meanwhile
+    if (!location) {  // aborted meanwhile
+        for (const auto& raw : raws) {
+            std::error_code ec;
+            if (raw.native) std::filesystem::remove_all(raw.native->directory, ec);
+        }
+        return;
+    }
     std::string prefix = "-" + std::to_string(deployment_.taskInfo.subtaskIndex);
     bool finished = endOfInputReached_;
     // The job runs on an I/O thread and must not touch the task (it may be gone by then).
@@ -512,6 +547,13 @@ void StreamTask::upload(int64_t checkpointId, std::vector<RawOperatorSnapshot> r
             for (const auto& raw : raws) {
                 OperatorSubtaskState st;
                 st.finished = finished;
+                if (raw.native) {
+                    auto up = raw.snapshotter->upload(checkpointId, *raw.native, raw.keyed->range,
+                                                      *location, raw.operatorId + prefix);
+                    st.incrementalKeyed = std::move(up.handle);
+                    st.sharedFilesUploaded = up.uploaded;
+                    st.sharedFilesReused = up.reused;
+                }
                 if (raw.keyed) {
                     KeyedStateHandle k;
                     k.range = raw.keyed->range;

@@ -27,6 +27,7 @@
 #include "core/concurrency/wakeup_signal.h"
 #include "runtime/checkpoint/barrier_handler.h"
 #include "runtime/checkpoint/channel_state_recorder.h"
+#include "runtime/checkpoint/incremental_snapshots.h"
 #include "runtime/io/input_gate.h"
 #include "runtime/io/result_partition.h"
 #include "runtime/task/mailbox.h"
@@ -114,6 +115,10 @@ private:
         std::optional<KeyedStateSnapshot> keyed;
         std::vector<OperatorStateEntry> operatorState;
         std::vector<std::pair<int32_t, std::string>> inputChannelState;  // head, unaligned
+        /// Incremental RocksDB checkpoint: the native snapshot to upload (`keyed` then holds
+        /// only the timers).
+        std::optional<RocksDbStore::NativeSnapshot> native;
+        std::shared_ptr<IncrementalSnapshotter> snapshotter;
     };
     /// An unaligned barrier (priority copy or in-order marker) from the gate.
     void onUnalignedBarrier(const BufferOrEvent& entry);
@@ -125,7 +130,8 @@ private:
     /// Takes the snapshot; `upload` false leaves the raws to the caller (unaligned).
     std::vector<RawOperatorSnapshot> performCheckpoint(const RuntimeEvent& barrier,
                                                        bool uploadNow = true);
-    std::vector<RawOperatorSnapshot> snapshotOperators(int64_t checkpointId, int64_t timestamp);
+    std::vector<RawOperatorSnapshot> snapshotOperators(
+        int64_t checkpointId, int64_t timestamp, SnapshotKind kind = SnapshotKind::kSavepoint);
     void upload(int64_t checkpointId, std::vector<RawOperatorSnapshot> raws);
     void declineCheckpoint(int64_t checkpointId, const std::string& reason);
     TaskDeployment deployment_;
@@ -146,6 +152,8 @@ private:
     std::vector<std::unique_ptr<KeyedStateBackend>> keyedStates_;
     // Per operator of the chain: its keyed backend (or null), operator state and hooks.
     std::vector<KeyedStateBackend*> keyedStateOf_;
+    /// Per operator: its incremental RocksDB checkpoints (null unless incremental).
+    std::vector<std::shared_ptr<IncrementalSnapshotter>> incrementalOf_;
     std::vector<std::unique_ptr<OperatorStateStore>> operatorStores_;
     std::vector<FunctionCheckpointHooks> hooks_;
     std::unique_ptr<CheckpointBarrierHandler> barriers_;

@@ -137,8 +137,10 @@ public:
     void setRocksDbStore(RocksDbStore* store) { rocksDbStore_ = store; }
     RocksDbStore* rocksDbStore() const { return rocksDbStore_; }
 
-    /// Every state's entries, per key group of the range (the canonical format).
-    KeyedStateSnapshot snapshot() const;
+    /// Every state's entries, per key group of the range (the canonical format). Without
+    /// `includeStates`, only what lives outside the registered states (timers, restored entries
+    /// of states not registered): the rest of an incremental RocksDB checkpoint.
+    KeyedStateSnapshot snapshot(bool includeStates = true) const;
     /// Loads key-group sections of a snapshot (before any state is registered): each entry goes
     /// to its state when the state registers. Entries of states that never register are kept
     /// and written into later snapshots unchanged. Throws SerializationException on corrupt
