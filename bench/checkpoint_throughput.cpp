@@ -10,7 +10,7 @@
 //
 //   weir_checkpoint_throughput                       # 10M records, 10k keys, 1M-key state
 //   weir_checkpoint_throughput --quick               # CI smoke run: small, one repetition
-//   weir_checkpoint_throughput --backends hashmap,rocksdb --state-keys 1000000
+//   weir_checkpoint_throughput --backends hashmap,rocksdb,rocksdb-incremental --state-keys 1000000
 //
 // Checkpoints go to the filesystem storage in a temporary directory, deleted at the end. Every
 // run's checksum must equal the run without checkpoints (else MISMATCH, exit 1). No timing is
@@ -58,13 +58,17 @@ struct Options {
     int repeat = 2;
     std::vector<std::string> backends{"hashmap"};
     weir::Duration interval{1000};
+    bool skipWindow = false;
 };
 
 /// The configuration of one run: checkpoints every `interval` (or none) with `backend`.
 weir::Configuration configFor(const std::string& backend, bool checkpoints, weir::Duration interval,
                               const std::filesystem::path& dir) {
     weir::Configuration conf;
-    conf.set(weir::options::kStateBackend, backend);
+    // "rocksdb-incremental": RocksDB with incremental checkpoints.
+    const bool incremental = backend == "rocksdb-incremental";
+    conf.set(weir::options::kStateBackend, incremental ? std::string("rocksdb") : backend);
+    conf.set(weir::options::kIncrementalCheckpoints, incremental);
     if (checkpoints) {
         conf.set(weir::options::kCheckpointingInterval, interval);
         conf.set(weir::options::kCheckpointsDirectory, dir.string());
@@ -216,10 +220,13 @@ int main(int argc, char** argv) {
             o.repeat = static_cast<int>(weir::bench::parseCount(a, next()));
         } else if (a == "--backends") {
             o.backends = splitList(next());
+        } else if (a == "--skip-window") {
+            o.skipWindow = true;
         } else {
             std::fprintf(stderr,
                          "usage: weir_checkpoint_throughput [--quick] [--records N] [--keys K]\n"
-                         "         [--state-keys S] [--repeat R] [--backends hashmap,rocksdb]\n");
+                         "         [--state-keys S] [--repeat R]\n"
+                         "         [--backends hashmap,rocksdb,rocksdb-incremental]\n");
             return 2;
         }
     }
@@ -235,7 +242,7 @@ int main(int argc, char** argv) {
     std::printf("%-8s %-12s %8s %10s %7s %6s %8s %10s\n", "backend", "checkpoints", "wall s",
                 "Mrec/s", "ratio", "#ckpt", "last ms", "last bytes");
     for (const auto& backend : o.backends) {
-        for (int r = 0; r < o.repeat; ++r) {
+        for (int r = 0; r < o.repeat && !o.skipWindow; ++r) {
             WindowRun base;
             Measurement without = weir::bench::measureOnce([&] {
                 base = runWindowJob(configFor(backend, false, o.interval, dir), o);
