@@ -89,6 +89,12 @@ CompletedCheckpoint sampleCheckpoint() {
     map.subtasks[1].keyed = keyedHandle({64, 128}, inlineHandle(std::string(192, 'k')));
     map.subtasks[1].finished = true;
     map.subtasks[1].inputChannelState = inlineHandle("in-flight");
+    IncrementalKeyedStateHandle inc;
+    inc.range = {0, 64};
+    inc.sharedFiles = {{"000012.sst", fileHandle("../shared/map-0-000012.sst-1", 4096)},
+                       {"000015.sst", fileHandle("../shared/map-0-000015.sst-2", 512)}};
+    inc.privateFiles = {{"CURRENT", fileHandle("map-0-CURRENT-3", 16)}};
+    map.subtasks[0].incrementalKeyed = inc;
 
     OperatorState& sink = c.operators["sink-2"];
     sink.parallelism = 3;
@@ -133,6 +139,20 @@ void expectSameCheckpoint(const CompletedCheckpoint& a, const CompletedCheckpoin
             if (st.operatorState) expectSameHandle(*st.operatorState, *o.operatorState);
             ASSERT_EQ(st.inputChannelState.has_value(), o.inputChannelState.has_value());
             if (st.inputChannelState) expectSameHandle(*st.inputChannelState, *o.inputChannelState);
+            ASSERT_EQ(st.incrementalKeyed.has_value(), o.incrementalKeyed.has_value());
+            if (st.incrementalKeyed) {
+                EXPECT_EQ(st.incrementalKeyed->range, o.incrementalKeyed->range);
+                for (auto files : {&IncrementalKeyedStateHandle::sharedFiles,
+                                   &IncrementalKeyedStateHandle::privateFiles}) {
+                    const auto& x = (*st.incrementalKeyed).*files;
+                    const auto& y = (*o.incrementalKeyed).*files;
+                    ASSERT_EQ(x.size(), y.size());
+                    for (size_t i = 0; i < x.size(); ++i) {
+                        EXPECT_EQ(x[i].first, y[i].first);
+                        expectSameHandle(x[i].second, y[i].second);
+                    }
+                }
+            }
         }
     }
 }
@@ -216,7 +236,8 @@ TEST(CheckpointMetadata, SmallCheckpointHasThisExactEncodingInVersion1) {
               "00"                // not finished
               "00"                // no keyed state
               "0100017801"        // operator state: no path, inline "x", size 1
-              "00");              // no in-flight data
+              "00"                // no in-flight data
+              "00");              // no incremental RocksDB state
     EXPECT_EQ(bytes.substr(8, 4), std::string("\x01\0\0\0", 4));
 }
 
