@@ -9,7 +9,7 @@ seconds="${1:-30}"
 cmake --preset fuzz > /dev/null
 cmake --build --preset fuzz
 mkdir -p build/fuzz/artifacts
-for target in record_stream_fuzzer serializer_fuzzer config_fuzzer; do
+for target in record_stream_fuzzer serializer_fuzzer config_fuzzer checkpoint_fuzzer; do
   corpus="build/fuzz/corpus/${target%_fuzzer}"
   mkdir -p "$corpus"
   cp -n fuzz/corpus/"${target%_fuzzer}"/* "$corpus"/ 2>/dev/null || true

@@ -83,8 +83,11 @@ class ThrottledFailingMapper final : public RichMapFunction<std::string, KeyedSe
                                      public CheckpointListener {
 public:
     KeyedSeq map(const std::string& line) override {
-        if (++records_ % 200 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        if (records_ >= 5000 && completed_ >= 2 && gFailuresLeft.fetch_sub(1) > 0) {
+        // About 0.6 s per reader in all: each attempt lasts long enough for a checkpoint.
+        if (++records_ % 50 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        // Only subtask 0 fails, so that each failure is one restart.
+        if (records_ >= 1000 && completed_ >= 1 &&
+            getRuntimeContext().getIndexOfThisSubtask() == 0 && gFailuresLeft.fetch_sub(1) > 0) {
             ++gInjected;
             throw std::runtime_error("injected failure");
         }

@@ -84,8 +84,8 @@ class OneInputOperatorHarness {
 public:
     /// `keyed`: give the operator a keyed state backend (for operators after keyBy).
     explicit OneInputOperatorHarness(std::unique_ptr<StreamOperator> op, bool keyed = true,
-                                     RuntimeExecutionMode mode = RuntimeExecutionMode::STREAMING)
-        : operator_(std::move(op)) {
+                                     RuntimeExecutionMode mode = RuntimeExecutionMode::STREAMING) {
+        operator_ = std::move(op);
         setup_.operatorName = "operator under test";
         setup_.taskInfo.taskName = "harness";
         setup_.executionMode = mode;
@@ -148,13 +148,14 @@ public:
     StreamOperator& op() { return *operator_; }
 
 private:
-    std::unique_ptr<StreamOperator> operator_;
     Configuration configuration_;
     ManualProcessingTimeService time_;
     std::unique_ptr<KeyedStateBackend> backend_;
     OperatorSetup setup_;
     CollectingOutput<OUT> output_;
     Input<IN>* input_ = nullptr;
+    // Last: the operator (and its timer service) goes before the backend and clock it uses.
+    std::unique_ptr<StreamOperator> operator_;
 };
 
 }  // namespace weir::testing
