@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <unordered_map>
@@ -259,6 +260,11 @@ RocksDbStore::Impl::~Impl() {
 }
 
 rocksdb::Status RocksDbStore::Impl::openDb(const std::vector<std::string>& columnFamilies) {
+    // One open at a time in the process: DB::Open initializes RocksDB's static registries
+    // lazily, which ThreadSanitizer reports when two tasks open their instances at once (RocksDB
+    // is not built with it). Opening happens once per task start, so this costs nothing.
+    static std::mutex openMutex;
+    std::lock_guard openLock(openMutex);
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
     descriptors.reserve(columnFamilies.size());
     for (const auto& name : columnFamilies) descriptors.emplace_back(name, columnFamilyOptions);
