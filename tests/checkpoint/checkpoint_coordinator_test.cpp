@@ -701,6 +701,9 @@ struct RetentionCase {
     const char* terminalName;
     bool kept;
 };
+void PrintTo(const RetentionCase& c, std::ostream* os) {
+    *os << c.retention << " / " << c.terminalName;
+}
 
 class CoordinatorRetention : public CoordinatorTest,
                              public ::testing::WithParamInterface<RetentionCase> {};
