@@ -413,3 +413,21 @@ TEST(OperatorStateCodec, HugeCountDoesNotAllocateWithoutBound) {
 
 }  // namespace
 }  // namespace weir
+
+namespace weir {
+namespace {
+
+// Found by checkpoint_fuzzer: a key group range whose size overflows an int was decoded.
+TEST(CheckpointMetadata, KeyGroupRangesOutsideTheValidKeyGroupsAreRejected) {
+    for (KeyGroupRange bad :
+         {KeyGroupRange{-2130705919, 386007298}, KeyGroupRange{5, 2}, KeyGroupRange{0, 40000}}) {
+        CompletedCheckpoint c;
+        KeyedStateHandle k;
+        k.range = bad;
+        c.operators["o"].subtasks[0].keyed = k;
+        EXPECT_THROW(decodeMetadata(encodeMetadata(c), "x/_metadata"), CheckpointException);
+    }
+}
+
+}  // namespace
+}  // namespace weir

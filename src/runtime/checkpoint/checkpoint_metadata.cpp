@@ -29,6 +29,11 @@ StreamStateHandle readHandle(ByteReader& r) {
     return h;
 }
 
+/// Key groups are 0 .. 32767 (the largest max parallelism).
+bool validRange(const KeyGroupRange& r) {
+    return r.start >= 0 && r.end >= r.start && r.end <= 32768;
+}
+
 std::string toString(const ByteWriter& w) {
     return std::string(reinterpret_cast<const char*>(w.data()), w.size());
 }
@@ -134,7 +139,7 @@ CompletedCheckpoint decodeMetadata(std::string_view bytes, const std::string& so
                     size_t n = r.readLength();
                     for (size_t j = 0; j < n; ++j) k.offsets.push_back(r.readVarUInt());
                     k.data = readHandle(r);
-                    if (k.range.end < k.range.start ||
+                    if (!validRange(k.range) ||
                         k.offsets.size() != static_cast<size_t>(k.range.size()) + 1)
                         throw fail("inconsistent key group index of operator " + id);
                     st.keyed = std::move(k);
@@ -145,6 +150,8 @@ CompletedCheckpoint decodeMetadata(std::string_view bytes, const std::string& so
                     IncrementalKeyedStateHandle inc;
                     inc.range.start = r.readFixed<int32_t>();
                     inc.range.end = r.readFixed<int32_t>();
+                    if (!validRange(inc.range))
+                        throw fail("invalid key group range of operator " + id);
                     for (auto* files : {&inc.sharedFiles, &inc.privateFiles}) {
                         size_t n = r.readLength();
                         for (size_t j = 0; j < n; ++j) {

@@ -29,12 +29,18 @@ KeyedStateSnapshot KeyedStateBackend::snapshot(bool includeStates) const {
         out.offsets.push_back(w.size());
         size_t numStatesAt = w.reserve(4);
         uint32_t numStates = 0;
-        for (const auto& [name, state] : states)
-            numStates += writeState(name, [&] { return state->snapshotKeyGroup(kg, w); });
-        for (const auto& [name, participant] : participants_)
-            numStates += writeState(name, [&] { return participant->snapshotKeyGroup(kg, w); });
-        for (const auto& [name, entries] : restoredEntries_) {
-            numStates += writeState(name, [&] {
+        // Plain references, not structured bindings: the lambdas capture them (clang 14).
+        for (const auto& s : states) {
+            const KeyedStateBase* state = s.second.get();
+            numStates += writeState(s.first, [&] { return state->snapshotKeyGroup(kg, w); });
+        }
+        for (const auto& p : participants_) {
+            const KeyedStateBase* participant = p.second;
+            numStates += writeState(p.first, [&] { return participant->snapshotKeyGroup(kg, w); });
+        }
+        for (const auto& r : restoredEntries_) {
+            const auto& entries = r.second;
+            numStates += writeState(r.first, [&] {
                 uint32_t n = 0;
                 for (const auto& e : entries) {
                     if (e.keyGroup != kg) continue;

@@ -456,12 +456,16 @@ void StreamTask::replayChannelState() {
     const OperatorRestore* restore =
         deployment_.restores.empty() ? nullptr : deployment_.restores[0].get();
     if (!restore || restore->inputChannelState.empty()) return;
-    for (const auto& [channel, bytes] : restore->inputChannelState) {
+    for (const auto& entry : restore->inputChannelState) {
+        // Plain variables, not structured bindings: the lambda captures them (clang 14).
+        const int32_t channel = entry.first;
+        const std::string& bytes = entry.second;
         if (channel < 0 || static_cast<size_t>(channel) >= channelToInput_.size())
             throw StateMigrationException("restored in-flight data names input channel " +
                                           std::to_string(channel) + " of " +
                                           std::to_string(channelToInput_.size()));
-        const auto& [inputPos, local] = channelToInput_[channel];
+        const int32_t inputPos = channelToInput_[channel].first;
+        const int32_t local = channelToInput_[channel].second;
         runAttributed(deployment_.operators[0].name, [&] {
             inputs_[inputPos]->processBuffer(reinterpret_cast<const uint8_t*>(bytes.data()),
                                              bytes.size(), local);

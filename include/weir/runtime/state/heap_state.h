@@ -56,8 +56,9 @@ public:
     }
     uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
         uint32_t n = 0;
-        for (const auto& [k, v] : tableOf(keyGroup)) {
-            snapshot_format::writeEntry(out, k, [&](ByteWriter& o) { writeValue(v, o); });
+        for (const auto& entry : tableOf(keyGroup)) {
+            const V& v = entry.second;
+            snapshot_format::writeEntry(out, entry.first, [&](ByteWriter& o) { writeValue(v, o); });
             ++n;
         }
         return n;
@@ -220,9 +221,11 @@ protected:
     // Snapshot value: varint n, then n x (string userKey, u32 length + value bytes).
     void writeValue(const Entries& m, ByteWriter& out) const override {
         out.writeVarUInt(m.size());
-        for (const auto& [userKey, kv] : m)
-            snapshot_format::writeEntry(
-                out, userKey, [&](ByteWriter& o) { Serializer<V>::serialize(kv.second, o); });
+        for (const auto& entry : m) {
+            const V& value = entry.second.second;
+            snapshot_format::writeEntry(out, entry.first,
+                                        [&](ByteWriter& o) { Serializer<V>::serialize(value, o); });
+        }
     }
     void readValue(ByteReader& in, Entries& m) const override {
         size_t n = in.readLength(5);

@@ -193,12 +193,15 @@ private:
         uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
             const auto& list =
                 byGroup[static_cast<size_t>(keyGroup - service.backend_.keyGroupRange().start)];
-            for (const auto& [domain, e] : list)
+            for (const auto& timer : list) {
+                const uint8_t domain = timer.first;
+                const Entry* e = timer.second;
                 snapshot_format::writeEntry(out, e->key, [&](ByteWriter& o) {
                     o.writeByte(domain);
                     o.writeFixed(e->timestamp);
                     o.writeRaw(e->nsBytes.data(), e->nsBytes.size());
                 });
+            }
             return static_cast<uint32_t>(list.size());
         }
         void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
