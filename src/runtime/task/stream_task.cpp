@@ -545,7 +545,8 @@ void StreamTask::upload(int64_t checkpointId, std::vector<RawOperatorSnapshot> r
     bool finished = endOfInputReached_;
     // The job runs on an I/O thread and must not touch the task (it may be gone by then).
     cp.executor->submit([responder = cp.responder, epoch = cp.epoch, taskIndex = cp.taskIndex,
-                         checkpointId, location, prefix, finished, raws = std::move(raws)] {
+                         taskName = deployment_.taskInfo.taskNameWithSubtask(), checkpointId,
+                         location, prefix, finished, raws = std::move(raws)] {
         std::vector<std::pair<std::string, OperatorSubtaskState>> states;
         try {
             for (const auto& raw : raws) {
@@ -575,7 +576,8 @@ void StreamTask::upload(int64_t checkpointId, std::vector<RawOperatorSnapshot> r
                 states.emplace_back(raw.operatorId, std::move(st));
             }
         } catch (const std::exception& e) {
-            responder->decline(epoch, taskIndex, checkpointId, e.what());
+            responder->decline(epoch, taskIndex, checkpointId,
+                               "task '" + taskName + "': " + e.what());
             return;
         }
         responder->acknowledge(epoch, taskIndex, checkpointId, std::move(states));

@@ -91,7 +91,8 @@ inline const auto kSavepointDirectory =
         .withFallbackKeys({"state.savepoints.dir"});
 inline const auto kJobManagerStorageMaxStateSize = option<MemorySize>(
     "execution.checkpointing.jobmanager-storage.max-state-size", MemorySize::ofMebiBytes(5),
-    "Largest state of one operator subtask that the 'jobmanager' checkpoint "
+    "Largest piece of state (the keyed state, or the operator state, of one operator subtask) that "
+    "the 'jobmanager' checkpoint "
     "storage accepts (Weir-specific; Flink's MemoryStateBackend limit).");
 inline const auto kFileStateSizeThreshold =
     option<MemorySize>("execution.checkpointing.data-inline-threshold", MemorySize::ofKibiBytes(20),
