@@ -390,18 +390,7 @@ std::string LocalJob::stopWithSavepoint(const std::string& directory, bool drain
 }
 
 CheckpointStatistics LocalJob::checkpointStatistics() const {
-    auto s = coordinator_ ? coordinator_->stats() : CheckpointCoordinator::Stats{};
-    CheckpointStatistics out;
-    out.numCompleted = s.numCompleted;
-    out.numFailed = s.numFailed;
-    out.lastDurationMillis = s.lastDurationMillis;
-    out.lastStateSize = s.lastStateSize;
-    out.lastInFlightDataSize = s.lastInFlightDataSize;
-    out.numWithInFlightData = s.numWithInFlightData;
-    out.lastIncrementalFilesUploaded = s.lastSharedFilesUploaded;
-    out.lastIncrementalFilesReused = s.lastSharedFilesReused;
-    out.lastExternalPath = s.lastExternalPath;
-    out.lastFailure = s.lastFailure;
+    CheckpointStatistics out = coordinator_ ? coordinator_->stats() : CheckpointStatistics{};
     std::lock_guard lock(mutex_);
     out.numRestarts = numRestarts_;
     return out;

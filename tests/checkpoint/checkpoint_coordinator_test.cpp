@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "temp_dir.h"
 #include "weir/core/exceptions.h"
 
 namespace weir {
@@ -28,21 +29,7 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;
 
-struct TempDir {
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path = (fs::temp_directory_path() / ("weir-coordinator-test-" + std::to_string(::getpid()) +
-                                             "-" + std::to_string(counter++)))
-                   .string();
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string path;
-};
+using testing::TempDir;
 
 /// What the coordinator told the job, recorded from its hooks (which it calls from its own
 /// thread and from the callers' threads).

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "runtime/checkpoint/checkpoint_storage.h"
+#include "temp_dir.h"
 #include "weir/core/exceptions.h"
 
 #define XXH_INLINE_ALL
@@ -27,21 +28,7 @@ namespace fs = std::filesystem;
 constexpr size_t kHeaderSize = 8 + 4 + 8 + 8;  // magic, version, length, checksum
 
 /// A fresh directory under the system temp directory, removed with everything in it.
-struct TempDir {
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path = (fs::temp_directory_path() / ("weir-metadata-test-" + std::to_string(::getpid()) +
-                                             "-" + std::to_string(counter++)))
-                   .string();
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string path;
-};
+using testing::TempDir;
 
 void writeFile(const std::string& path, const std::string& bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "runtime/checkpoint/checkpoint_metadata.h"
+#include "temp_dir.h"
 #include "weir/core/exceptions.h"
 
 namespace weir {
@@ -21,21 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path = (fs::temp_directory_path() / ("weir-storage-test-" + std::to_string(::getpid()) +
-                                             "-" + std::to_string(counter++)))
-                   .string();
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string path;
-};
+using testing::TempDir;
 
 std::string readAll(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -15,6 +15,7 @@
 
 #include "runtime/checkpoint/checkpoint_metadata.h"
 #include "runtime/checkpoint/checkpoint_storage.h"
+#include "temp_dir.h"
 #include "weir/core/exceptions.h"
 #include "weir/core/key_hash.h"
 #include "weir/core/serializer.h"
@@ -25,21 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path = (fs::temp_directory_path() / ("weir-assignment-test-" + std::to_string(::getpid()) +
-                                             "-" + std::to_string(counter++)))
-                   .string();
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string path;
-};
+using testing::TempDir;
 
 constexpr int32_t kMaxParallelism = 8;
 

@@ -25,7 +25,9 @@ struct CheckpointStatistics {
     /// checkpoints.
     uint64_t lastIncrementalFilesUploaded = 0;
     uint64_t lastIncrementalFilesReused = 0;
-    /// Directory of the latest completed checkpoint or savepoint (empty when in memory).
+    /// Id and directory of the latest completed checkpoint or savepoint (the directory is empty
+    /// when it lives in memory).
+    int64_t lastCompletedId = 0;
     std::string lastExternalPath;
     std::string lastFailure;
     /// How often the job restarted after a failure.

@@ -92,7 +92,7 @@ std::vector<RuntimeEvent> CheckpointCoordinator::pendingBarriers() const {
     return out;
 }
 
-CheckpointCoordinator::Stats CheckpointCoordinator::stats() const {
+CheckpointStatistics CheckpointCoordinator::stats() const {
     std::lock_guard lock(mutex_);
     return stats_;
 }
@@ -311,8 +311,8 @@ void CheckpointCoordinator::complete(std::shared_ptr<Pending> p) {
         stats_.lastDurationMillis = duration;
         stats_.lastStateSize = p->result.stateSize;
         stats_.lastInFlightDataSize = p->result.inFlightDataSize;
-        stats_.lastSharedFilesUploaded = p->result.sharedFilesUploaded;
-        stats_.lastSharedFilesReused = p->result.sharedFilesReused;
+        stats_.lastIncrementalFilesUploaded = p->result.sharedFilesUploaded;
+        stats_.lastIncrementalFilesReused = p->result.sharedFilesReused;
         if (p->result.inFlightDataSize > 0) ++stats_.numWithInFlightData;
         stats_.lastExternalPath = p->result.externalPath;
         stats_.lastCompletedId = p->id;

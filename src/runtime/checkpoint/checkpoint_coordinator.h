@@ -84,20 +84,8 @@ public:
     /// retained checkpoints as execution.checkpointing.externalized-checkpoint-retention says.
     void shutdown(JobStatus terminal);
 
-    struct Stats {
-        int64_t numCompleted = 0;
-        int64_t numFailed = 0;
-        int64_t lastDurationMillis = 0;
-        uint64_t lastStateSize = 0;
-        uint64_t lastInFlightDataSize = 0;
-        int64_t numWithInFlightData = 0;
-        uint64_t lastSharedFilesUploaded = 0;
-        uint64_t lastSharedFilesReused = 0;
-        std::string lastExternalPath;
-        int64_t lastCompletedId = 0;
-        std::string lastFailure;
-    };
-    Stats stats() const;
+    /// The job's checkpoint figures (numRestarts is the job master's to fill in).
+    CheckpointStatistics stats() const;
 
     // CheckpointResponder
     std::shared_ptr<const CheckpointStorageLocation> location(int64_t checkpointId) override;
@@ -161,7 +149,7 @@ private:
     int32_t consecutiveFailures_ = 0;
     std::set<std::string> sharedCandidates_;  // shared files to delete when unreferenced
     std::chrono::steady_clock::time_point lastCompletion_{};
-    Stats stats_;
+    CheckpointStatistics stats_;
 };
 
 }  // namespace weir
