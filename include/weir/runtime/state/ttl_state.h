@@ -56,14 +56,45 @@ private:
     std::function<int64_t()> clock_;
 };
 
+/// What the TTL states share: the inner state of TtlValue<V>s, the policy, and snapshots that
+/// leave expired values out (cleanupFullSnapshot).
+template <class V, class Inner>
+class TtlStateBase : public KeyedStateBase {
+public:
+    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
+        if (!policy_.cleanupInSnapshot()) return inner_.snapshotKeyGroup(keyGroup, out);
+        int64_t now = policy_.now();
+        return inner_.snapshotKeyGroupIf(keyGroup, out, [&](const TtlValue<V>& e) {
+            return !policy_.expired(e.timestamp, now);
+        });
+    }
+    void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
+        inner_.restoreEntry(keyGroup, key, value);
+    }
+    void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const override {
+        inner_.forEachStateKey(fn);
+    }
+
+protected:
+    template <class... InnerArgs>
+    explicit TtlStateBase(TtlPolicy policy, InnerArgs&&... args)
+        : inner_(std::forward<InnerArgs>(args)...), policy_(std::move(policy)) {}
+    mutable Inner inner_;
+    TtlPolicy policy_;
+};
+
 /// `Inner` keeps the TtlValue<V>s: HeapValueState or RocksDbValueState (same for the list and
 /// map states below).
 template <class V, class Inner = HeapValueState<TtlValue<V>>>
-class TtlValueState final : public ValueState<V>, public KeyedStateBase {
+class TtlValueState final : public ValueState<V>, public TtlStateBase<V, Inner> {
+    using Base = TtlStateBase<V, Inner>;
+    using Base::inner_;
+    using Base::policy_;
+
 public:
     template <class... InnerArgs>
     TtlValueState(TtlPolicy policy, InnerArgs&&... args)
-        : inner_(std::forward<InnerArgs>(args)...), policy_(std::move(policy)) {}
+        : Base(std::move(policy), std::forward<InnerArgs>(args)...) {}
     std::optional<V> value() const override {
         auto* e = inner_.mutableValue();
         if (!e) return std::nullopt;
@@ -82,32 +113,18 @@ public:
     }
     void update(const V& v) override { inner_.update(TtlValue<V>{v, policy_.now()}); }
     void clear() override { inner_.clear(); }
-
-    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
-        if (!policy_.cleanupInSnapshot()) return inner_.snapshotKeyGroup(keyGroup, out);
-        int64_t now = policy_.now();
-        return inner_.snapshotKeyGroupIf(keyGroup, out, [&](const TtlValue<V>& e) {
-            return !policy_.expired(e.timestamp, now);
-        });
-    }
-    void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
-        inner_.restoreEntry(keyGroup, key, value);
-    }
-    void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const override {
-        inner_.forEachStateKey(fn);
-    }
-
-private:
-    mutable Inner inner_;
-    TtlPolicy policy_;
 };
 
 template <class V, class Inner = HeapListState<TtlValue<V>>>
-class TtlListState final : public ListState<V>, public KeyedStateBase {
+class TtlListState final : public ListState<V>, public TtlStateBase<V, Inner> {
+    using Base = TtlStateBase<V, Inner>;
+    using Base::inner_;
+    using Base::policy_;
+
 public:
     template <class... InnerArgs>
     TtlListState(TtlPolicy policy, InnerArgs&&... args)
-        : inner_(std::forward<InnerArgs>(args)...), policy_(std::move(policy)) {}
+        : Base(std::move(policy), std::forward<InnerArgs>(args)...) {}
     std::vector<V> get() const override {
         auto list = inner_.get();
         if (list.empty()) return {};
@@ -136,32 +153,18 @@ public:
         inner_.update(wrapped);
     }
     void clear() override { inner_.clear(); }
-
-    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
-        if (!policy_.cleanupInSnapshot()) return inner_.snapshotKeyGroup(keyGroup, out);
-        int64_t now = policy_.now();
-        return inner_.snapshotKeyGroupIf(keyGroup, out, [&](const TtlValue<V>& e) {
-            return !policy_.expired(e.timestamp, now);
-        });
-    }
-    void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
-        inner_.restoreEntry(keyGroup, key, value);
-    }
-    void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const override {
-        inner_.forEachStateKey(fn);
-    }
-
-private:
-    mutable Inner inner_;
-    TtlPolicy policy_;
 };
 
 template <class K, class V, class Inner = HeapMapState<K, TtlValue<V>>>
-class TtlMapState final : public MapState<K, V>, public KeyedStateBase {
+class TtlMapState final : public MapState<K, V>, public TtlStateBase<V, Inner> {
+    using Base = TtlStateBase<V, Inner>;
+    using Base::inner_;
+    using Base::policy_;
+
 public:
     template <class... InnerArgs>
     TtlMapState(TtlPolicy policy, InnerArgs&&... args)
-        : inner_(std::forward<InnerArgs>(args)...), policy_(std::move(policy)) {}
+        : Base(std::move(policy), std::forward<InnerArgs>(args)...) {}
     std::optional<V> get(const K& key) const override {
         auto e = inner_.get(key);
         if (!e) return std::nullopt;
@@ -190,24 +193,6 @@ public:
         return out;
     }
     void clear() override { inner_.clear(); }
-
-    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
-        if (!policy_.cleanupInSnapshot()) return inner_.snapshotKeyGroup(keyGroup, out);
-        int64_t now = policy_.now();
-        return inner_.snapshotKeyGroupIf(keyGroup, out, [&](const TtlValue<V>& e) {
-            return !policy_.expired(e.timestamp, now);
-        });
-    }
-    void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
-        inner_.restoreEntry(keyGroup, key, value);
-    }
-    void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const override {
-        inner_.forEachStateKey(fn);
-    }
-
-private:
-    mutable Inner inner_;
-    TtlPolicy policy_;
 };
 
 /// ReducingState kept in a ValueState (with or without a time to live).
