@@ -109,6 +109,7 @@ std::vector<std::unique_ptr<StreamTask>> wireTasks(const JobGraph& jobGraph,
                 op.factory = n.operatorFactory;
                 op.outputType = n.outputType;
                 op.keyed = n.keyed;
+                op.keyType = n.keyType;
                 op.isSource = n.kind == TransformationKind::SOURCE;
                 for (int32_t e : n.outEdges) {
                     const StreamEdge& se = graph.edges[e];

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 
+#include "weir/core/check.h"
+
 namespace weir::log {
 
 spdlog::logger& logger() {
@@ -22,3 +24,14 @@ void setLevel(const std::string& level) {
 }
 
 }  // namespace weir::log
+
+namespace weir::detail {
+
+void logCheckFailureDuringUnwinding(const std::string& message) noexcept {
+    try {
+        log::error("{} (while another exception was propagating, so it was not thrown)", message);
+    } catch (...) {
+    }
+}
+
+}  // namespace weir::detail

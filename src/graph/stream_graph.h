@@ -35,6 +35,7 @@ struct StreamNode {
     std::string slotSharingGroup;
     TransformationKind kind = TransformationKind::ONE_INPUT;
     bool keyed = false;
+    std::string keyType;
     Boundedness boundedness = Boundedness::BOUNDED;
     OperatorFactory operatorFactory;
     std::shared_ptr<const TypeInformationBase> outputType;

@@ -109,6 +109,22 @@ std::shared_ptr<StreamGraph> generateStreamGraph(
             "the program has no sink: add one (print(), sinkTo(...), writeAsText(...)) before "
             "execute()");
 
+    // Side outputs are typed: one id asked of one operator with two element types is an error
+    // (records of one type would otherwise be read as the other).
+    std::map<std::pair<int32_t, std::string>, std::shared_ptr<Transformation>> sideOutputs;
+    for (const auto& [id, t] : all) {
+        if (t->kind != TransformationKind::SIDE_OUTPUT) continue;
+        for (const auto& r : resolve(t->inputs.at(0))) {
+            auto [it, fresh] = sideOutputs.emplace(std::pair(r.nodeId, t->sideOutputId), t);
+            if (fresh || it->second->sideOutputTag == t->sideOutputTag) continue;
+            throw InvalidProgramException(
+                "side output '" + t->sideOutputId + "' of operator '" + all.at(r.nodeId)->name +
+                "' is asked for with two element types, " +
+                it->second->outputType->identity() + " and " + t->outputType->identity() +
+                ": OutputTags with one id must have one type");
+        }
+    }
+
     // Nodes.
     bool allBounded = true;
     std::set<std::string> uids;
@@ -137,6 +153,7 @@ std::shared_ptr<StreamGraph> generateStreamGraph(
         n.slotSharingGroup = t->slotSharingGroup;
         n.kind = t->kind;
         n.keyed = t->keyed;
+        n.keyType = t->keyType;
         n.boundedness = t->boundedness;
         n.operatorFactory = t->operatorFactory;
         n.outputType = t->outputType;
@@ -159,6 +176,12 @@ std::shared_ptr<StreamGraph> generateStreamGraph(
                 e.inputIndex = static_cast<int32_t>(inputIndex);
                 e.sideOutputTag = r.sideTag;
                 e.type = r.type;
+                if (inputIndex < t->inputTypes.size() && !t->inputTypes[inputIndex].empty() &&
+                    r.type && r.type->identity() != t->inputTypes[inputIndex])
+                    throw InvalidProgramException(
+                        "input " + std::to_string(inputIndex + 1) + " of operator '" + t->name +
+                        "' takes " + t->inputTypes[inputIndex] + " but '" +
+                        all.at(r.nodeId)->name + "' sends " + r.type->identity());
                 const auto& up = graph->nodes.at(r.nodeId);
                 const auto& down = graph->nodes.at(id);
                 if (r.hasPartitioner) {

@@ -82,6 +82,9 @@ CompletedCheckpoint sampleCheckpoint() {
                        {"000015.sst", fileHandle("../shared/map-0-000015.sst-2", 512)}};
     inc.privateFiles = {{"CURRENT", fileHandle("map-0-CURRENT-3", 16)}};
     map.subtasks[0].incrementalKeyed = inc;
+    map.subtasks[0].keyedTypes = {"Trade{id:int64,symbol:string}",
+                                  {{"sum", "value<int64>"}, {"_timers/t", "timers<TimeWindow>"}}};
+    map.subtasks[1].keyedTypes = {"Trade{id:int64,symbol:string}", {{"sum", "value<int64>"}}};
 
     OperatorState& sink = c.operators["sink-2"];
     sink.parallelism = 3;
@@ -116,6 +119,7 @@ void expectSameCheckpoint(const CompletedCheckpoint& a, const CompletedCheckpoin
             ASSERT_TRUE(other.subtasks.count(index));
             const OperatorSubtaskState& o = other.subtasks.at(index);
             EXPECT_EQ(st.finished, o.finished);
+            EXPECT_EQ(st.keyedTypes, o.keyedTypes);
             ASSERT_EQ(st.keyed.has_value(), o.keyed.has_value());
             if (st.keyed) {
                 EXPECT_EQ(st.keyed->range, o.keyed->range);
@@ -145,7 +149,7 @@ void expectSameCheckpoint(const CompletedCheckpoint& a, const CompletedCheckpoin
 }
 
 /// Re-frames `payload` with a correct header (length and checksum), as a writer would.
-std::string frame(const std::string& payload, uint32_t version = 1) {
+std::string frame(const std::string& payload, uint32_t version = 2) {
     std::string out("WEIRCKPT", 8);
     uint64_t length = payload.size();
     uint64_t checksum = XXH3_64bits(payload.data(), payload.size());
@@ -184,7 +188,7 @@ TEST(CheckpointMetadata, HeaderHasMagicVersionLengthAndChecksum) {
     std::memcpy(&version, bytes.data() + 8, 4);
     std::memcpy(&length, bytes.data() + 12, 8);
     std::memcpy(&checksum, bytes.data() + 20, 8);
-    EXPECT_EQ(version, 1u);
+    EXPECT_EQ(version, 2u);
     EXPECT_EQ(length, bytes.size() - kHeaderSize);
     EXPECT_EQ(checksum, XXH3_64bits(bytes.data() + kHeaderSize, length));
 }
@@ -192,7 +196,7 @@ TEST(CheckpointMetadata, HeaderHasMagicVersionLengthAndChecksum) {
 // The exact bytes of a small checkpoint. If this test fails, the format changed: bump the
 // version in checkpoint_metadata.cpp (older files must then be refused as another version, not
 // misread) and update the bytes here.
-TEST(CheckpointMetadata, SmallCheckpointHasThisExactEncodingInVersion1) {
+TEST(CheckpointMetadata, SmallCheckpointHasThisExactEncodingInVersion2) {
     CompletedCheckpoint c;
     c.jobId = "j";
     c.checkpointId = 2;
@@ -202,6 +206,8 @@ TEST(CheckpointMetadata, SmallCheckpointHasThisExactEncodingInVersion1) {
     op.parallelism = 1;
     op.maxParallelism = 128;
     op.subtasks[0].operatorState = inlineHandle("x");
+    op.subtasks[0].keyedTypes.keyType = "int64";
+    op.subtasks[0].keyedTypes.states["s"] = "value<string>";
     std::string bytes = encodeMetadata(c);
     std::string hex;
     for (size_t i = kHeaderSize; i < bytes.size(); ++i) {
@@ -222,10 +228,14 @@ TEST(CheckpointMetadata, SmallCheckpointHasThisExactEncodingInVersion1) {
               "00000000"          // subtask 0
               "00"                // not finished
               "00"                // no keyed state
+              "05696e743634"      // key type "int64"
+              "01"                // one keyed state type
+              "0173"              // "s"
+              "0d76616c75653c737472696e673e"  // "value<string>"
               "0100017801"        // operator state: no path, inline "x", size 1
               "00"                // no in-flight data
               "00");              // no incremental RocksDB state
-    EXPECT_EQ(bytes.substr(8, 4), std::string("\x01\0\0\0", 4));
+    EXPECT_EQ(bytes.substr(8, 4), std::string("\x02\0\0\0", 4));
 }
 
 TEST(CheckpointMetadata, EncodingIsDeterministic) {
@@ -304,11 +314,21 @@ TEST_F(CorruptMetadata, FlippedChecksumByte) {
 
 TEST_F(CorruptMetadata, OtherFormatVersion) {
     std::string bytes = good;
-    uint32_t version = 2;
+    uint32_t version = 3;
     std::memcpy(bytes.data() + 8, &version, 4);
     std::string message = loadFailure(bytes);
     EXPECT_NE(message.find(file), std::string::npos) << message;
-    EXPECT_NE(message.find("version 2"), std::string::npos) << message;
+    EXPECT_NE(message.find("version 3"), std::string::npos) << message;
+}
+
+TEST_F(CorruptMetadata, VersionOneWithoutStateTypesIsRefusedWithTheReason) {
+    std::string bytes = good;
+    uint32_t version = 1;
+    std::memcpy(bytes.data() + 8, &version, 4);
+    std::string message = loadFailure(bytes);
+    EXPECT_NE(message.find(file), std::string::npos) << message;
+    EXPECT_NE(message.find("format version 1"), std::string::npos) << message;
+    EXPECT_NE(message.find("state types"), std::string::npos) << message;
 }
 
 TEST_F(CorruptMetadata, TrailingBytesAfterTheFile) {
@@ -359,7 +379,8 @@ TEST(CheckpointMetadata, DecodeNamesTheSourceItWasGiven) {
 
 TEST(OperatorStateCodec, RoundTripKeepsNamesModesAndElements) {
     std::vector<OperatorStateEntry> entries = {
-        {"list:offsets", OperatorStateMode::kSplitDistribute, {"a", std::string("\0b", 2), ""}},
+        {"list:offsets", OperatorStateMode::kSplitDistribute, {"a", std::string("\0b", 2), ""},
+         "int64"},
         {"union:watermarks", OperatorStateMode::kUnion, {"1", "2"}},
         {"broadcast:rules", OperatorStateMode::kBroadcast, {std::string(100000, 'r')}},
         {"list:empty", OperatorStateMode::kSplitDistribute, {}},
@@ -370,6 +391,7 @@ TEST(OperatorStateCodec, RoundTripKeepsNamesModesAndElements) {
         EXPECT_EQ(back[i].name, entries[i].name);
         EXPECT_EQ(back[i].mode, entries[i].mode);
         EXPECT_EQ(back[i].elements, entries[i].elements);
+        EXPECT_EQ(back[i].typeIdentity, entries[i].typeIdentity);
     }
 }
 

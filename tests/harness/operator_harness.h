@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "weir/api/output_tag.h"
 #include "weir/core/key_groups.h"
 #include "weir/runtime/output.h"
 #include "weir/runtime/state/keyed_state_backend.h"
@@ -134,9 +135,9 @@ public:
     }
     /// Collects the side output `tag` (of type X) from now on.
     template <class X>
-    std::shared_ptr<std::vector<std::pair<X, int64_t>>> sideOutput(const std::string& tag) {
+    std::shared_ptr<std::vector<std::pair<X, int64_t>>> sideOutput(const OutputTag<X>& tag) {
         auto values = std::make_shared<std::vector<std::pair<X, int64_t>>>();
-        output_.sideCopiers[tag] = [values](const void* v, int64_t ts) {
+        output_.sideCopiers[tag.routingKey()] = [values](const void* v, int64_t ts) {
             values->emplace_back(*static_cast<const X*>(v), ts);
         };
         return values;

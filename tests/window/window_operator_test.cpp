@@ -65,7 +65,7 @@ TEST(LateData, GoesToTheSideOutputWhenRequested) {
                                         .window(TumblingEventTimeWindows::of(5s))
                                         .sideOutputLateData(late)
                                         .reduce(testing::sumValues()));
-    auto lateRecords = h.sideOutput<KV>("late");
+    auto lateRecords = h.sideOutput(late);
     h.processElement({"a", 1}, 1000);
     h.processWatermark(5000);
     h.processElement({"a", 100}, 2000);
@@ -82,7 +82,7 @@ TEST(AllowedLateness, LateElementReFiresTheWindowWithItsWholeUpdatedContentsUnti
                                         .allowedLateness(2s)
                                         .sideOutputLateData(late)
                                         .reduce(testing::sumValues()));
-    auto lateRecords = h.sideOutput<KV>("late");
+    auto lateRecords = h.sideOutput(late);
     h.processElement({"a", 1}, 1000);
     h.processWatermark(4999);
     EXPECT_EQ(h.records(), (std::vector<KV>{{"a", 1}}));

@@ -42,6 +42,8 @@ public:
                 return std::make_unique<BroadcastProcessOperator<K, T1, T2, R, F>>(key, f);
             });
         t->keyed = !std::is_void_v<K>;
+        if constexpr (!std::is_void_v<K>) t->keyType = serializerIdentity<K>();
+        t->inputTypes = {serializerIdentity<T1>(), serializerIdentity<T2>()};
         return DataStream<R>(env, t);
     }
 

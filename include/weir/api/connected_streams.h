@@ -93,6 +93,7 @@ private:
         auto t = env->add(TransformationKind::TWO_INPUT, std::move(name),
                           {first_.transformation(), second_.transformation()}, typeInfo<R>(),
                           std::move(factory));
+        t->inputTypes = {serializerIdentity<T1>(), serializerIdentity<T2>()};
         return DataStream<R>(env, t);
     }
     DataStream<T1> first_;
@@ -119,6 +120,8 @@ public:
                 return std::make_unique<KeyedCoProcessOperator<K, T1, T2, R, F>>(k1, k2, f);
             });
         t->keyed = true;
+        t->keyType = serializerIdentity<K>();
+        t->inputTypes = {serializerIdentity<T1>(), serializerIdentity<T2>()};
         return DataStream<R>(env, t);
     }
 

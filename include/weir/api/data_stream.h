@@ -160,7 +160,8 @@ public:
     DataStream<X> getSideOutput(const OutputTag<X>& tag) const {
         auto t = env_->add(TransformationKind::SIDE_OUTPUT, "Side Output " + tag.id(),
                            {transformation_}, typeInfo<X>(), nullptr);
-        t->sideOutputTag = tag.id();
+        t->sideOutputTag = tag.routingKey();
+        t->sideOutputId = tag.id();
         return DataStream<X>(env_, t);
     }
 
@@ -186,6 +187,7 @@ public:
             return std::make_unique<SinkOperator<T>>(
                 std::static_pointer_cast<const Sink<T>>(shared));
         });
+        t->inputTypes = {serializerIdentity<T>()};
         return DataStreamSink<T>(t);
     }
     /// Runs the job (everything recorded so far) and returns this stream's records.
@@ -226,6 +228,7 @@ protected:
     DataStream<R> add(TransformationKind kind, std::string name, OperatorFactory factory) {
         auto t =
             env_->add(kind, std::move(name), {transformation_}, typeInfo<R>(), std::move(factory));
+        t->inputTypes = {serializerIdentity<T>()};
         return DataStream<R>(env_, t);
     }
     DataStream<T> partition(PartitionerKind kind) {

@@ -93,7 +93,7 @@ public:
         virtual int64_t currentProcessingTime() const = 0;
         template <class X>
         void output(const OutputTag<X>& tag, const X& value) {
-            outputErased(tag.id(), &value);
+            outputErased(tag.routingKey(), &value);
         }
 
     protected:
@@ -136,7 +136,7 @@ public:
         int64_t currentProcessingTime() { return timerService().currentProcessingTime(); }
         template <class X>
         void output(const OutputTag<X>& tag, const X& value) {
-            outputErased(tag.id(), &value);
+            outputErased(tag.routingKey(), &value);
         }
 
     protected:

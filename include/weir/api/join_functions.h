@@ -50,7 +50,7 @@ public:
         virtual int64_t getTimestamp() const = 0;
         template <class X>
         void output(const OutputTag<X>& tag, const X& value) {
-            outputErased(tag.id(), &value);
+            outputErased(tag.routingKey(), &value);
         }
 
     protected:

@@ -258,6 +258,8 @@ public:
                                   k1, k2, lower, upper, f);
                           });
         t->keyed = true;
+        t->keyType = serializerIdentity<K>();
+        t->inputTypes = {serializerIdentity<T1>(), serializerIdentity<T2>()};
         return DataStream<OUT>(env, t);
     }
 

@@ -145,6 +145,7 @@ private:
             return std::make_unique<KeyContextOperator<K, T>>(inner(), key);
         };
         t->keyed = true;
+        t->keyType = serializerIdentity<K>();
         return stream;
     }
     template <class R>
@@ -152,6 +153,8 @@ private:
         auto t = this->env_->add(TransformationKind::ONE_INPUT, std::move(name),
                                  {this->transformation_}, typeInfo<R>(), std::move(factory));
         t->keyed = true;
+        t->keyType = serializerIdentity<K>();
+        t->inputTypes = {serializerIdentity<T>()};
         return DataStream<R>(this->env_, t);
     }
     template <class P>

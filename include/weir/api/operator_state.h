@@ -41,6 +41,7 @@ public:
     void restoreFrom(const std::vector<std::string>& elements) {
         for (const auto& e : elements) values_.push_back(deserializeFromString<V>(e));
     }
+    static std::string typeIdentity() { return serializerIdentity<V>(); }
 
 private:
     std::vector<V> values_;
@@ -80,6 +81,7 @@ public:
             map_.insert_or_assign(std::move(kv.first), std::move(kv.second));
         }
     }
+    static std::string typeIdentity() { return serializerIdentity<std::pair<K, V>>(); }
 
 private:
     std::map<K, V> map_;
@@ -111,13 +113,15 @@ public:
     std::vector<OperatorStateEntry> snapshot() const {
         std::vector<OperatorStateEntry> out;
         for (const auto& [name, holder] : states_) {
-            OperatorStateEntry e{name, modeOf(name), {}};
+            OperatorStateEntry e{name, modeOf(name), {}, holder->typeIdentity()};
             holder->snapshotTo(e.elements);
             out.push_back(std::move(e));
         }
         for (const auto& [name, entry] : restored_) out.push_back(entry);
         return out;
     }
+    /// Names the operator in errors, set by the task.
+    void setOwner(std::string operatorDescription) { owner_ = std::move(operatorDescription); }
     /// Loads restored entries (before any state is registered); each goes to its state when the
     /// state is registered.
     void restore(std::vector<OperatorStateEntry> entries) {
@@ -128,12 +132,14 @@ private:
     struct Holder {
         virtual ~Holder() = default;
         virtual void snapshotTo(std::vector<std::string>& out) const = 0;
+        virtual std::string typeIdentity() const = 0;
         virtual void restoreFrom(const std::vector<std::string>& elements) = 0;
     };
     template <class S>
     struct Typed final : Holder {
         S state;
         void snapshotTo(std::vector<std::string>& out) const override { state.snapshotTo(out); }
+        std::string typeIdentity() const override { return S::typeIdentity(); }
         void restoreFrom(const std::vector<std::string>& elements) override {
             state.restoreFrom(elements);
         }
@@ -149,6 +155,16 @@ private:
         if (!slot) {
             slot = std::make_unique<Typed<S>>();
             if (auto it = restored_.find(name); it != restored_.end()) {
+                const std::string& recorded = it->second.typeIdentity;
+                if (!recorded.empty() && recorded != S::typeIdentity()) {
+                    slot.reset();
+                    states_.erase(name);
+                    throw StateMigrationException(
+                        "incompatible state type: operator state '" + name + "' of " + owner_ +
+                        " was snapshotted with elements of type '" + recorded +
+                        "' but the program declares '" + S::typeIdentity() +
+                        "'; restore a snapshot of a compatible program or rename the state");
+                }
                 slot->restoreFrom(it->second.elements);
                 restored_.erase(it);
             }
@@ -161,6 +177,7 @@ private:
     }
     std::map<std::string, std::unique_ptr<Holder>> states_;
     std::map<std::string, OperatorStateEntry> restored_;
+    std::string owner_ = "an operator";
 };
 
 class FunctionInitializationContext {

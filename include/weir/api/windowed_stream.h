@@ -61,7 +61,7 @@ public:
     }
     /// Late elements (whose every window was cleaned up) go to `tag` instead of being dropped.
     WindowedStream& sideOutputLateData(const OutputTag<T>& tag) {
-        spec_.lateDataTag = tag.id();
+        spec_.lateDataTag = tag.routingKey();
         return *this;
     }
 
@@ -181,6 +181,8 @@ private:
                                                                                             policy);
                           });
         t->keyed = true;
+        t->keyType = serializerIdentity<K>();
+        t->inputTypes = {serializerIdentity<T>()};
         t->nonParallel = nonParallel_;
         return DataStream<OUT>(env, t);
     }

@@ -1,8 +1,11 @@
 #pragma once
 // WEIR_CHECK(cond) << "message": an invariant checked in every build. A failure throws
-// weir::InternalError (the task boundary turns it into a failure cause); it never aborts.
+// weir::InternalError (the task boundary turns it into a failure cause); it never aborts. A
+// check that fails while another exception unwinds the stack (in a destructor) is logged
+// instead: throwing then would terminate the process.
 // WEIR_DCHECK is the same for hot paths and compiles away in release builds.
 
+#include <exception>
 #include <sstream>
 #include <string>
 
@@ -10,9 +13,13 @@
 
 namespace weir::detail {
 
+/// Logs a check failure that cannot be thrown (the stack is unwinding).
+void logCheckFailureDuringUnwinding(const std::string& message) noexcept;
+
 class CheckFailure {
 public:
-    CheckFailure(const char* file, int line, const char* condition) {
+    CheckFailure(const char* file, int line, const char* condition)
+        : uncaught_(std::uncaught_exceptions()) {
         stream_ << "check failed at " << file << ":" << line << ": " << condition;
     }
     template <class T>
@@ -24,9 +31,16 @@ public:
         stream_ << v;
         return *this;
     }
-    [[noreturn]] ~CheckFailure() noexcept(false) { throw InternalError(stream_.str()); }
+    ~CheckFailure() noexcept(false) {
+        if (std::uncaught_exceptions() > uncaught_) {
+            logCheckFailureDuringUnwinding(stream_.str());
+            return;
+        }
+        throw InternalError(stream_.str());
+    }
 
 private:
+    int uncaught_;
     std::ostringstream stream_;
     bool hasMessage_ = false;
 };

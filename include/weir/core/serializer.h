@@ -272,9 +272,27 @@ struct Serializer<T> {
         std::apply([&](auto... m) { (deserializeField(in, v.*m), ...); },
                    structFields<T>().members);
     }
-    static std::string name() { return structFields<T>().typeName; }
+    /// The struct's name with its fields' names and types ("Trade{id:int64,symbol:string}"):
+    /// snapshots record it, so a savepoint of a changed struct is refused, not misread.
+    static std::string name() {
+        constexpr auto fields = structFields<T>();
+        std::vector<std::string> names = fields.names();
+        std::string s = std::string(fields.typeName) + "{";
+        size_t i = 0;
+        std::apply(
+            [&](auto... m) {
+                ((s += (i ? "," : ""), s += names[i++], s += ":", s += fieldName<decltype(m)>()),
+                 ...);
+            },
+            fields.members);
+        return s + "}";
+    }
 
 private:
+    template <class M>
+    static std::string fieldName() {
+        return Serializer<std::remove_cvref_t<decltype(std::declval<const T&>().*std::declval<M>())>>::name();
+    }
     template <class F>
     static void serializeField(const F& f, ByteWriter& out) {
         Serializer<F>::serialize(f, out);
@@ -284,6 +302,20 @@ private:
         Serializer<F>::deserialize(in, f);
     }
 };
+
+/// The identity of T's serialized form, as snapshots record it for every state (and stream
+/// edges for their elements): the serializer's name, and its version when a serializer declares
+/// one above 1 (`static int version()`). Restoring state whose recorded identity differs from
+/// the program's is refused with both identities in the message.
+template <Serializable T>
+std::string serializerIdentity() {
+    std::string id = Serializer<T>::name();
+    if constexpr (requires { Serializer<T>::version(); }) {
+        int v = Serializer<T>::version();
+        if (v != 1) id += "@v" + std::to_string(v);
+    }
+    return id;
+}
 
 /// Serializes one value into a fresh byte vector.
 template <Serializable T>

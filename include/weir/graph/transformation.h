@@ -42,17 +42,24 @@ struct Transformation {
     std::vector<std::shared_ptr<Transformation>> inputs;
     /// The type of the elements this transformation produces.
     std::shared_ptr<const TypeInformationBase> outputType;
+    /// Physical transformations: the serializer identity of the elements each input takes
+    /// (checked against the incoming edges' types when the graph is built); empty: unchecked.
+    std::vector<std::string> inputTypes;
 
     /// Physical transformations: makes one operator instance per subtask.
     OperatorFactory operatorFactory;
     /// The operator keeps keyed state (it runs after keyBy).
     bool keyed = false;
+    /// Keyed operators: the identity of the key's serializer (serializerIdentity<K>()).
+    std::string keyType;
     /// SOURCE only.
     Boundedness boundedness = Boundedness::BOUNDED;
     /// PARTITION only.
     PartitionerSpec partitioner;
-    /// SIDE_OUTPUT only: the tag's id.
+    /// SIDE_OUTPUT only: the tag's routing key (id and element type, OutputTag::routingKey) and
+    /// its id as the user wrote it.
     std::string sideOutputTag;
+    std::string sideOutputId;
 
     bool isPhysical() const {
         return kind != TransformationKind::PARTITION && kind != TransformationKind::UNION &&

@@ -16,6 +16,8 @@ class TypeInformationBase {
 public:
     virtual ~TypeInformationBase() = default;
     virtual std::string name() const = 0;
+    /// serializerIdentity<T>(): what edges and snapshots record of the type.
+    virtual std::string identity() const = 0;
     virtual std::unique_ptr<ElementOutput> createChainingOutput(StreamOperator* next) const = 0;
     virtual std::unique_ptr<ElementOutput> createRecordWriterOutput(
         RecordWriter* writer, const PartitionerSpec& spec, int32_t subtaskIndex,
@@ -30,6 +32,7 @@ template <class T>
 class TypeInformation final : public TypeInformationBase {
 public:
     std::string name() const override { return Serializer<T>::name(); }
+    std::string identity() const override { return serializerIdentity<T>(); }
     std::unique_ptr<ElementOutput> createChainingOutput(StreamOperator* next) const override {
         return std::make_unique<ChainingOutput<T>>(next);
     }

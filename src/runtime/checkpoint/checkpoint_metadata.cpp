@@ -12,7 +12,8 @@ namespace weir {
 namespace {
 
 constexpr char kMagic[8] = {'W', 'E', 'I', 'R', 'C', 'K', 'P', 'T'};
-constexpr uint32_t kVersion = 1;
+// Version 2 records state types (serializer identities); version 1 did not, and is refused.
+constexpr uint32_t kVersion = 2;
 constexpr size_t kHeaderSize = 8 + 4 + 8 + 8;
 
 void writeHandle(ByteWriter& w, const StreamStateHandle& h) {
@@ -64,6 +65,12 @@ std::string encodeMetadata(const CompletedCheckpoint& c) {
                 for (uint64_t o : st.keyed->offsets) p.writeVarUInt(o);
                 writeHandle(p, st.keyed->data);
             }
+            p.writeString(st.keyedTypes.keyType);
+            p.writeVarUInt(st.keyedTypes.states.size());
+            for (const auto& [name, type] : st.keyedTypes.states) {
+                p.writeString(name);
+                p.writeString(type);
+            }
             p.writeByte(st.operatorState ? 1 : 0);
             if (st.operatorState) writeHandle(p, *st.operatorState);
             p.writeByte(st.inputChannelState ? 1 : 0);
@@ -102,6 +109,11 @@ CompletedCheckpoint decodeMetadata(std::string_view bytes, const std::string& so
     uint32_t version = header.readFixed<uint32_t>();
     uint64_t length = header.readFixed<uint64_t>();
     uint64_t checksum = header.readFixed<uint64_t>();
+    if (version == 1)
+        throw fail(
+            "format version 1, written by a development version of Weir before snapshots "
+            "recorded state types; this Weir reads version " +
+            std::to_string(kVersion) + ": start the job without this state");
     if (version != kVersion)
         throw fail("format version " + std::to_string(version) + " (this Weir reads version " +
                    std::to_string(kVersion) + ")");
@@ -144,6 +156,14 @@ CompletedCheckpoint decodeMetadata(std::string_view bytes, const std::string& so
                         throw fail("inconsistent key group index of operator " + id);
                     st.keyed = std::move(k);
                 }
+                r.readString(st.keyedTypes.keyType);
+                size_t numTypes = r.readLength(2);
+                for (size_t j = 0; j < numTypes; ++j) {
+                    std::string name, type;
+                    r.readString(name);
+                    r.readString(type);
+                    st.keyedTypes.states.emplace(std::move(name), std::move(type));
+                }
                 if (r.readByte()) st.operatorState = readHandle(r);
                 if (r.readByte()) st.inputChannelState = readHandle(r);
                 if (r.readByte()) {
@@ -177,6 +197,7 @@ std::string encodeOperatorState(const std::vector<OperatorStateEntry>& entries) 
     for (const auto& e : entries) {
         w.writeString(e.name);
         w.writeByte(static_cast<uint8_t>(e.mode));
+        w.writeString(e.typeIdentity);
         w.writeVarUInt(e.elements.size());
         for (const auto& el : e.elements) w.writeString(el);
     }
@@ -192,6 +213,7 @@ std::vector<OperatorStateEntry> decodeOperatorState(std::string_view bytes) {
         if (mode > 2)
             throw SerializationException("unknown operator state mode " + std::to_string(mode));
         e.mode = static_cast<OperatorStateMode>(mode);
+        r.readString(e.typeIdentity);
         e.elements.resize(r.readLength());
         for (auto& el : e.elements) r.readString(el);
     }

@@ -21,6 +21,14 @@ OperatorRestore assignOperatorState(const CompletedCheckpoint& checkpoint,
     out.hasState = true;
     const std::string& base = checkpoint.externalPath;
 
+    // Recorded types: every old subtask ran the same program, so they agree; subtasks without
+    // keys of some state simply do not list it.
+    for (const auto& [index, st] : op.subtasks) {
+        if (out.keyedTypes.keyType.empty()) out.keyedTypes.keyType = st.keyedTypes.keyType;
+        for (const auto& [name, type] : st.keyedTypes.states)
+            out.keyedTypes.states.emplace(name, type);
+    }
+
     // Incremental RocksDB state: the old instances that had some of our key groups.
     for (const auto& [index, st] : op.subtasks) {
         if (!st.incrementalKeyed) continue;
@@ -100,7 +108,8 @@ OperatorRestore assignOperatorState(const CompletedCheckpoint& checkpoint,
     }
     bool sameParallelism = op.parallelism == parallelism;
     for (auto& [name, parts] : byName) {
-        OperatorStateEntry merged{name, parts.front().second.mode, {}};
+        OperatorStateEntry merged{name, parts.front().second.mode, {},
+                                  parts.front().second.typeIdentity};
         switch (merged.mode) {
             case OperatorStateMode::kBroadcast:
                 merged.elements = parts.front().second.elements;

@@ -24,6 +24,8 @@ struct OperatorRestore {
     /// False when the checkpoint has no state for the operator (it starts empty).
     bool hasState = false;
     std::vector<KeyGroupSection> keyGroups;  // views into `blobs`
+    /// The recorded key and keyed state types (the union over the old subtasks).
+    KeyedStateTypes keyedTypes;
     std::vector<OperatorStateEntry> operatorState;
     /// Unaligned checkpoints: in-flight input data per input channel of the task.
     std::vector<std::pair<int32_t, std::string>> inputChannelState;

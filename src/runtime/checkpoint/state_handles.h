@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "weir/core/key_groups.h"
+#include "weir/runtime/state/state_snapshot.h"
 
 namespace weir {
 
@@ -43,6 +44,8 @@ struct OperatorSubtaskState {
     /// RocksDB (timers).
     std::optional<KeyedStateHandle> keyed;
     std::optional<IncrementalKeyedStateHandle> incrementalKeyed;
+    /// The key type and the type of every keyed state (for either kind of keyed handle).
+    KeyedStateTypes keyedTypes;
     /// Serialized std::vector<OperatorStateEntry> (operator_state_codec.h).
     std::optional<StreamStateHandle> operatorState;
     /// Unaligned checkpoints, head operator of a task: the in-flight input data, serialized

@@ -7,6 +7,7 @@ namespace fmt = snapshot_format;
 KeyedStateSnapshot KeyedStateBackend::snapshot(bool includeStates) const {
     KeyedStateSnapshot out;
     out.range = range_;
+    out.types = stateTypes();
     ByteWriter w(4096);
     // One section per key group; a state appears in a section only if it has entries there.
     auto writeState = [&](const std::string& name, auto&& writeEntries) -> bool {
@@ -61,8 +62,62 @@ KeyedStateSnapshot KeyedStateBackend::snapshot(bool includeStates) const {
     return out;
 }
 
-void KeyedStateBackend::restore(const std::vector<KeyGroupSection>& sections) {
+void KeyedStateBackend::throwKeyGroupOutOfRange() const {
+    throw InvalidProgramException(
+        "key group " + std::to_string(keyGroup_) + " of a key reached " + owner_ +
+        ", whose subtask owns " + range_.toString() +
+        ": the key selector is not deterministic (it must return the same key for the same "
+        "record in every call and every process; do not key by random numbers, the current "
+        "time or pointers)");
+}
+
+namespace {
+[[noreturn]] void throwIncompatible(const std::string& owner, const std::string& what,
+                                    const std::string& recorded, const std::string& declared) {
+    throw StateMigrationException(
+        "incompatible state type: " + what + " of " + owner + " was snapshotted as '" + recorded +
+        "' but the program declares '" + declared +
+        "'; restore a snapshot of a compatible program, change the state's name, or (when the "
+        "state is no longer wanted) drop the operator's uid and allow unclaimed state");
+}
+}  // namespace
+
+void KeyedStateBackend::setKeyType(std::string keyType) {
+    keyType_ = std::move(keyType);
+    if (!restoredTypes_.keyType.empty() && !keyType_.empty() && restoredTypes_.keyType != keyType_)
+        throwIncompatible(owner_, "the key", restoredTypes_.keyType, keyType_);
+}
+
+void KeyedStateBackend::checkRestoredType(const std::string& name,
+                                          const KeyedStateBase& state) const {
+    auto it = restoredTypes_.states.find(name);
+    if (it == restoredTypes_.states.end()) return;
+    std::string declared = state.typeIdentity();
+    if (declared.empty() || declared == it->second) return;
+    throwIncompatible(owner_, "state '" + name + "'", it->second, declared);
+}
+
+KeyedStateTypes KeyedStateBackend::stateTypes() const {
+    KeyedStateTypes out;
+    out.keyType = keyType_;
+    // Restored states that were not registered again keep their recorded types.
+    for (const auto& [name, type] : restoredTypes_.states) out.states[name] = type;
+    for (const auto& [name, state] : states_)
+        if (std::string t = state->typeIdentity(); !t.empty()) out.states[name] = std::move(t);
+    for (const auto& [name, participant] : participants_)
+        if (std::string t = participant->typeIdentity(); !t.empty())
+            out.states[name] = std::move(t);
+    return out;
+}
+
+void KeyedStateBackend::restore(const std::vector<KeyGroupSection>& sections,
+                                const KeyedStateTypes& types) {
     restored_ = true;
+    restoredTypes_ = types;
+    if (!types.keyType.empty() && !keyType_.empty() && types.keyType != keyType_)
+        throwIncompatible(owner_, "the key", types.keyType, keyType_);
+    for (const auto& [name, state] : states_) checkRestoredType(name, *state);
+    for (const auto& [name, participant] : participants_) checkRestoredType(name, *participant);
     for (const auto& section : sections) {
         if (!range_.contains(section.keyGroup))
             throw StateMigrationException("restored key group " + std::to_string(section.keyGroup) +

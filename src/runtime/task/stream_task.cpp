@@ -125,6 +125,7 @@ void StreamTask::buildChain() {
         setup.wakeUpTask = [this] { signal_.notify(); };
         setup.processingTimeService = &timers_;
         setup.operatorStateStore = operatorStores_[r].get();
+        operatorStores_[r]->setOwner("operator '" + spec.name + "' (id " + spec.operatorId + ")");
         setup.checkpointHooks = &hooks_[r];
         const OperatorRestore* restore =
             r < deployment_.restores.size() ? deployment_.restores[r].get() : nullptr;
@@ -136,6 +137,9 @@ void StreamTask::buildChain() {
                                                  info.subtaskIndex),
                 info.maxParallelism));
             setup.keyedStateBackend = keyedStates_.back().get();
+            setup.keyedStateBackend->setOwner("operator '" + spec.name + "' (id " +
+                                              spec.operatorId + ")");
+            setup.keyedStateBackend->setKeyType(spec.keyType);
             keyedStateOf_[r] = setup.keyedStateBackend;
             if (rocksDb) {
                 const KeyGroupRange& range = setup.keyedStateBackend->keyGroupRange();
@@ -152,7 +156,8 @@ void StreamTask::buildChain() {
                         incrementalOf_[r]->seed(restore->incremental[0].handle);
                 }
             }
-            if (setup.restored) setup.keyedStateBackend->restore(restore->keyGroups);
+            if (setup.restored)
+                setup.keyedStateBackend->restore(restore->keyGroups, restore->keyedTypes);
         }
         if (setup.restored) operatorStores_[r]->restore(restore->operatorState);
         runAttributed(spec.name, [&] { operators_[r]->setup(setup, output); });
@@ -559,6 +564,7 @@ void StreamTask::upload(int64_t checkpointId, std::vector<RawOperatorSnapshot> r
                     st.sharedFilesUploaded = up.uploaded;
                     st.sharedFilesReused = up.reused;
                 }
+                if (raw.keyed) st.keyedTypes = raw.keyed->types;
                 if (raw.keyed) {
                     KeyedStateHandle k;
                     k.range = raw.keyed->range;

@@ -30,6 +30,9 @@ struct ChainedOperatorSpec {
     OperatorFactory factory;
     std::shared_ptr<const TypeInformationBase> outputType;
     bool keyed = false;
+    /// Keyed operators: the key's serializer identity (recorded in and checked against
+    /// snapshots).
+    std::string keyType;
     bool isSource = false;
     std::vector<OperatorOutputSpec> outputs;
 };

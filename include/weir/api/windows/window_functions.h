@@ -94,7 +94,7 @@ private:
     }
 
     template <class V>
-    struct ScopedValue final : ValueState<V>, KeyedStateBase {
+    struct ScopedValue final : ValueState<V>, KeyedStateView {
         ScopedValue(ValueState<V>& inner, KeyedStateStore& store) : inner(inner), store(store) {}
         std::optional<V> value() const override {
             return store.scoped([&] { return inner.value(); });
@@ -109,7 +109,7 @@ private:
         KeyedStateStore& store;
     };
     template <class V>
-    struct ScopedList final : ListState<V>, KeyedStateBase {
+    struct ScopedList final : ListState<V>, KeyedStateView {
         ScopedList(ListState<V>& inner, KeyedStateStore& store) : inner(inner), store(store) {}
         std::vector<V> get() const override {
             return store.scoped([&] { return inner.get(); });
@@ -130,7 +130,7 @@ private:
         KeyedStateStore& store;
     };
     template <class K, class V>
-    struct ScopedMap final : MapState<K, V>, KeyedStateBase {
+    struct ScopedMap final : MapState<K, V>, KeyedStateView {
         ScopedMap(MapState<K, V>& inner, KeyedStateStore& store) : inner(inner), store(store) {}
         std::optional<V> get(const K& k) const override {
             return store.scoped([&] { return inner.get(k); });
@@ -177,7 +177,7 @@ public:
     virtual KeyedStateStore& globalState() = 0;
     template <class X>
     void output(const OutputTag<X>& tag, const X& value) {
-        outputErased(tag.id(), &value);
+        outputErased(tag.routingKey(), &value);
     }
 
 protected:

@@ -2,7 +2,7 @@
 // KeyContextOperator: makes any one-input operator keyed. Before each element it sets the keyed
 // state backend's current key from the element, then hands the element to the wrapped operator,
 // so user functions after keyBy (map, flatMap, filter, ...) can use keyed state, as in Flink.
-// Every other call goes straight to the wrapped operator.
+// Every other call of the lifecycle (stream_operator.h) goes straight to the wrapped operator.
 
 #include <functional>
 #include <memory>
@@ -42,6 +42,18 @@ public:
     void endInput(int inputIndex) override { inner_->endInput(inputIndex); }
     void finish() override { inner_->finish(); }
     void close() override { inner_->close(); }
+    void prepareSnapshotPreBarrier(int64_t checkpointId) override {
+        inner_->prepareSnapshotPreBarrier(checkpointId);
+    }
+    void snapshotState(int64_t checkpointId, int64_t timestamp) override {
+        inner_->snapshotState(checkpointId, timestamp);
+    }
+    void notifyCheckpointComplete(int64_t checkpointId) override {
+        inner_->notifyCheckpointComplete(checkpointId);
+    }
+    void notifyCheckpointAborted(int64_t checkpointId) override {
+        inner_->notifyCheckpointAborted(checkpointId);
+    }
     InputBase* input(int) override { return this; }
 
 private:

@@ -104,6 +104,7 @@ template <class V>
 class HeapValueState final : public HeapStateTable<V>, public ValueState<V> {
 public:
     using HeapStateTable<V>::HeapStateTable;
+    std::string typeIdentity() const override { return "value<" + serializerIdentity<V>() + ">"; }
     std::optional<V> value() const override {
         const V* v = this->find();
         return v ? std::optional<V>(*v) : std::nullopt;
@@ -135,6 +136,7 @@ template <class V>
 class HeapListState final : public HeapStateTable<std::vector<V>>, public ListState<V> {
 public:
     using HeapStateTable<std::vector<V>>::HeapStateTable;
+    std::string typeIdentity() const override { return "list<" + serializerIdentity<V>() + ">"; }
     std::vector<V> get() const override {
         const auto* v = this->find();
         return v ? *v : std::vector<V>{};
@@ -176,6 +178,9 @@ class HeapMapState final
 
 public:
     using HeapStateTable<Entries>::HeapStateTable;
+    std::string typeIdentity() const override {
+        return "map<" + serializerIdentity<K>() + "," + serializerIdentity<V>() + ">";
+    }
     std::optional<V> get(const K& key) const override {
         const auto* m = this->find();
         if (!m) return std::nullopt;

@@ -36,21 +36,37 @@ struct Serializer<VoidNamespace> {
     static std::string name() { return "void"; }
 };
 
+/// A keyed state as the backend sees it: what snapshots it, restores it and names its type.
+/// Every state that holds data implements all three; a state that is only a view over other
+/// states derives from KeyedStateView, which says so.
 class KeyedStateBase {
 public:
     virtual ~KeyedStateBase() = default;
     /// Visits the serialized state key and key group of every entry (heap states).
     virtual void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const {}
     /// Writes this state's entries of `keyGroup` in the snapshot format (state_snapshot.h) and
-    /// returns how many it wrote. States that are views over other states write nothing.
-    virtual uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const { return 0; }
+    /// returns how many it wrote.
+    virtual uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const = 0;
     /// Called before and after the snapshotKeyGroup calls of one snapshot.
     virtual void beginSnapshot() const {}
     virtual void endSnapshot() const {}
     /// Adds one entry of a snapshot (key = serialized key + namespace).
-    virtual void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) {
-        throw StateMigrationException("this state cannot restore snapshot entries");
+    virtual void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) = 0;
+    /// The identity of the state's kind and serialized types, recorded in snapshots and compared
+    /// on restore: "value<int64>", "list<string>", "map<string,double>", "timers<TimeWindow>".
+    /// Empty for views, which store nothing of their own.
+    virtual std::string typeIdentity() const = 0;
+};
+
+/// A state that only reads and writes other registered states (a reducing state over a value
+/// state, a window-scoped view): it has no entries and no type of its own in snapshots.
+class KeyedStateView : public KeyedStateBase {
+public:
+    uint32_t snapshotKeyGroup(int32_t, ByteWriter&) const final { return 0; }
+    void restoreEntry(int32_t, std::string_view, std::string_view) final {
+        throw StateMigrationException("a view over other states cannot restore snapshot entries");
     }
+    std::string typeIdentity() const final { return {}; }
 };
 
 class RocksDbStore;
@@ -67,8 +83,10 @@ public:
         Serializer<K>::serialize(key, keyWriter_);
         keyLength_ = keyWriter_.size();
         keyGroup_ = keygroups::assignToKeyGroup(keyHash(key), maxParallelism_);
-        WEIR_DCHECK(range_.contains(keyGroup_))
-            << "key group " << keyGroup_ << " not in " << range_.toString();
+        // In every build: a key selector that is not deterministic (or a partitioner that
+        // disagrees with it) would otherwise write outside this subtask's tables.
+        if (!range_.contains(keyGroup_)) [[unlikely]]
+            throwKeyGroupOutOfRange();
     }
     /// Makes a key known only by its serialized form current (timers store keys that way).
     void setCurrentKeyBytes(std::string_view keyBytes, int32_t keyGroup) {
@@ -108,13 +126,23 @@ public:
     const KeyGroupRange& keyGroupRange() const { return range_; }
     int32_t maxParallelism() const { return maxParallelism_; }
 
+    /// Names the operator in errors (its name and id), set by the task.
+    void setOwner(std::string operatorDescription) { owner_ = std::move(operatorDescription); }
+    const std::string& owner() const { return owner_; }
+    /// The identity of the key's serializer (serializerIdentity<K>()), set by the task from the
+    /// graph before restore; snapshots record it.
+    void setKeyType(std::string keyType);
+
     /// The state registered under `name`, created by `create()` on first use (and filled with
-    /// its restored entries, if the backend was restored).
+    /// its restored entries, if the backend was restored). A restored state whose recorded type
+    /// differs from the new state's is refused (StateMigrationException naming both).
     template <class S, class Factory>
     S& getOrCreateState(const std::string& name, Factory&& create) {
         auto it = states_.find(name);
         if (it == states_.end()) {
-            it = states_.emplace(name, create()).first;
+            std::unique_ptr<KeyedStateBase> created = create();
+            checkRestoredType(name, *created);
+            it = states_.emplace(name, std::move(created)).first;
             claimRestored(name, *it->second);
         }
         auto* state = dynamic_cast<S*>(it->second.get());
@@ -127,6 +155,7 @@ public:
     /// Snapshots a component the backend does not own (a timer service) with the states, until
     /// it unregisters. Restored entries of `name` go to it at once.
     void registerParticipant(const std::string& name, KeyedStateBase* participant) {
+        checkRestoredType(name, *participant);
         participants_[name] = participant;
         claimRestored(name, *participant);
     }
@@ -141,11 +170,16 @@ public:
     /// `includeStates`, only what lives outside the registered states (timers, restored entries
     /// of states not registered): the rest of an incremental RocksDB checkpoint.
     KeyedStateSnapshot snapshot(bool includeStates = true) const;
+    /// The types of every state a snapshot holds (registered states, participants, and restored
+    /// states not registered again), and the key type.
+    KeyedStateTypes stateTypes() const;
     /// Loads key-group sections of a snapshot (before any state is registered): each entry goes
     /// to its state when the state registers. Entries of states that never register are kept
-    /// and written into later snapshots unchanged. Throws SerializationException on corrupt
-    /// sections and StateMigrationException on key groups outside the range.
-    void restore(const std::vector<KeyGroupSection>& sections);
+    /// and written into later snapshots unchanged. `types` are the snapshot's recorded types
+    /// (empty key type: none recorded): a different key type is refused here, a state of another
+    /// type when it registers. Throws SerializationException on corrupt sections and
+    /// StateMigrationException on key groups outside the range or incompatible types.
+    void restore(const std::vector<KeyGroupSection>& sections, const KeyedStateTypes& types = {});
     bool restored() const { return restored_; }
 
     /// Visits every key (serialized) with an entry in the state `name`.
@@ -162,6 +196,9 @@ public:
     }
 
 private:
+    [[noreturn]] void throwKeyGroupOutOfRange() const;
+    void checkRestoredType(const std::string& name, const KeyedStateBase& state) const;
+
     struct RestoredEntry {
         int32_t keyGroup;
         std::string key;
@@ -185,6 +222,10 @@ private:
     std::map<std::string, std::vector<RestoredEntry>> restoredEntries_;
     bool restored_ = false;
     RocksDbStore* rocksDbStore_ = nullptr;
+    std::string owner_ = "a keyed operator";
+    /// The program's key type, and the types the restored snapshot recorded.
+    std::string keyType_;
+    KeyedStateTypes restoredTypes_;
 };
 
 }  // namespace weir

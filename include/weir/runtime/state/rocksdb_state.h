@@ -88,6 +88,7 @@ template <class V>
 class RocksDbValueState final : public RocksDbStateBase, public ValueState<V> {
 public:
     using RocksDbStateBase::RocksDbStateBase;
+    std::string typeIdentity() const override { return "value<" + serializerIdentity<V>() + ">"; }
 
     std::optional<V> value() const override {
         if (!store_.get(cf_, currentDbKey(), buffer_)) return std::nullopt;
@@ -167,6 +168,7 @@ template <class V>
 class RocksDbListState final : public RocksDbStateBase, public ListState<V> {
 public:
     using RocksDbStateBase::RocksDbStateBase;
+    std::string typeIdentity() const override { return "list<" + serializerIdentity<V>() + ">"; }
 
     std::vector<V> get() const override {
         std::vector<V> out;
@@ -243,6 +245,9 @@ template <class K, class V>
 class RocksDbMapState final : public RocksDbStateBase, public MapState<K, V> {
 public:
     using RocksDbStateBase::RocksDbStateBase;
+    std::string typeIdentity() const override {
+        return "map<" + serializerIdentity<K>() + "," + serializerIdentity<V>() + ">";
+    }
 
     std::optional<V> get(const K& key) const override {
         if (!store_.get(cf_, entryKey(key), buffer_)) return std::nullopt;

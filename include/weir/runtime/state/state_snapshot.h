@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,9 +25,18 @@
 
 namespace weir {
 
+/// The types a snapshot of keyed state was taken with: the key's serializer identity and each
+/// state's typeIdentity(), by state name.
+struct KeyedStateTypes {
+    std::string keyType;
+    std::map<std::string, std::string> states;
+    friend bool operator==(const KeyedStateTypes&, const KeyedStateTypes&) = default;
+};
+
 /// The keyed state of one operator subtask.
 struct KeyedStateSnapshot {
     KeyGroupRange range;
+    KeyedStateTypes types;
     std::string data;
     /// offsets[i] .. offsets[i + 1] is the section of key group range.start + i.
     std::vector<uint64_t> offsets;
@@ -57,6 +67,9 @@ struct OperatorStateEntry {
     std::string name;
     OperatorStateMode mode = OperatorStateMode::kSplitDistribute;
     std::vector<std::string> elements;
+    /// The identity of the elements' serializer ("Trade{...}", "pair<string,int64>"); empty
+    /// when not recorded.
+    std::string typeIdentity;
 };
 
 namespace snapshot_format {

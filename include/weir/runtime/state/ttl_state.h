@@ -74,6 +74,8 @@ public:
     void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const override {
         inner_.forEachStateKey(fn);
     }
+    /// The inner state's ("value<ttl<V>>"): the same on either backend.
+    std::string typeIdentity() const override { return inner_.typeIdentity(); }
 
 protected:
     template <class... InnerArgs>
@@ -197,7 +199,7 @@ public:
 
 /// ReducingState kept in a ValueState (with or without a time to live).
 template <class V>
-class ValueBackedReducingState final : public ReducingState<V>, public KeyedStateBase {
+class ValueBackedReducingState final : public ReducingState<V>, public KeyedStateView {
 public:
     ValueBackedReducingState(ValueState<V>& store, std::function<V(const V&, const V&)> reduce)
         : store_(store), reduce_(std::move(reduce)) {}
@@ -215,7 +217,7 @@ private:
 
 /// AggregatingState kept as an accumulator in a ValueState (with or without a time to live).
 template <class IN, class ACC, class OUT>
-class ValueBackedAggregatingState final : public AggregatingState<IN, OUT>, public KeyedStateBase {
+class ValueBackedAggregatingState final : public AggregatingState<IN, OUT>, public KeyedStateView {
 public:
     ValueBackedAggregatingState(ValueState<ACC>& store,
                                 std::shared_ptr<AggregateFunction<IN, ACC, OUT>> fn)

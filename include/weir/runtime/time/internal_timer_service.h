@@ -190,6 +190,9 @@ private:
                     byGroup[static_cast<size_t>(e.keyGroup - range.start)].push_back({domain, &e});
         }
         void endSnapshot() const override { byGroup.clear(); }
+        std::string typeIdentity() const override {
+            return "timers<" + serializerIdentity<N>() + ">";
+        }
         uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
             const auto& list =
                 byGroup[static_cast<size_t>(keyGroup - service.backend_.keyGroupRange().start)];
