@@ -50,7 +50,8 @@ void LocalJob::start() {
             for (const auto& [id, op] : initialRestore_->operators) {
                 bool hasState = false;
                 for (const auto& [index, st] : op.subtasks)
-                    hasState = hasState || st.keyed || st.operatorState || st.inputChannelState;
+                    hasState = hasState || st.keyed || st.incrementalKeyed || st.operatorState ||
+                               st.inputChannelState;
                 if (hasState && !operatorIds.count(id))
                     throw StateMigrationException(
                         "cannot restore '" + initialRestore_->externalPath +

@@ -171,3 +171,78 @@ TEST(StreamGraph, AutomaticModePicksBatchOnlyWhenAllSourcesAreBounded) {
 
 }  // namespace
 }  // namespace weir
+
+namespace weir {
+namespace {
+
+// Operator ids are how savepoints find an operator's state: they must not change for the same
+// program, across builds and versions (docs/formats.md). Without uids they come from the graph
+// position; with a uid, from the uid alone.
+TEST(OperatorIds, ArePinnedForAFixedProgram) {
+    auto env = StreamExecutionEnvironment::create();
+    env.setParallelism(2);
+    auto rules = env.fromElements<int64_t>({1, 2});
+    env.fromSequence(1, 100)
+        .map(identity)
+        .keyBy(identity)
+        .reduce([](const int64_t& a, const int64_t& b) { return a + b; })
+        .union_(rules)
+        .print();
+    env.fromSequence(1, 10).uid("numbers").print();
+    auto job = plan(env);
+    std::vector<std::string> ids;
+    for (const auto& [id, n] : job.streamGraph->nodes) ids.push_back(n.name + "=" + n.operatorId);
+    EXPECT_EQ(ids, (std::vector<std::string>{
+                       "Collection Source=b06dd5bfa1f4d43c79d9532dae1a752a",
+                       "Sequence Source=75f90729803fe149193909218a408b1a",
+                       "Map=d3f0aa3cbd930e8fcfadfb8d811c49fe",
+                       "Keyed Reduce=cfcbb5fab5f1e4d987b862bfe5b33342",
+                       "Print to Std. Out=9080b817b38b280972613e3be6f215a6",
+                       "Sequence Source=262f84fbf776a94788af98c63aa5bd38",
+                       "Print to Std. Out=acd790491f44c6941a903829463ccb72",
+                   }));
+}
+
+}  // namespace
+}  // namespace weir
+
+namespace weir {
+namespace {
+
+TEST(SideOutputs, OneIdWithTwoElementTypesIsRejectedAtGraphBuilding) {
+    struct Split : ProcessFunction<int64_t, int64_t> {
+        void processElement(const int64_t& v, Context&, Collector<int64_t>& out) override {
+            out.collect(v);
+        }
+    };
+    auto env = StreamExecutionEnvironment::create();
+    auto main = env.fromSequence(1, 10).process(Split{});
+    main.getSideOutput(OutputTag<int64_t>("extra")).print();
+    main.getSideOutput(OutputTag<std::string>("extra")).print();
+    try {
+        plan(env);
+        FAIL() << "no exception";
+    } catch (const InvalidProgramException& e) {
+        std::string what = e.what();
+        EXPECT_NE(what.find("side output 'extra'"), std::string::npos) << what;
+        EXPECT_NE(what.find("int64"), std::string::npos) << what;
+        EXPECT_NE(what.find("string"), std::string::npos) << what;
+    }
+}
+
+TEST(SideOutputs, RecordsGoOnlyToTheTagOfTheirType) {
+    struct Split : ProcessFunction<int64_t, int64_t> {
+        void processElement(const int64_t& v, Context& ctx, Collector<int64_t>& out) override {
+            ctx.output(OutputTag<std::string>("extra"), "s" + std::to_string(v));
+            out.collect(v);
+        }
+    };
+    auto env = StreamExecutionEnvironment::create();
+    auto main = env.fromSequence(1, 3).process(Split{});
+    auto strings = main.getSideOutput(OutputTag<std::string>("extra")).executeAndCollect();
+    std::sort(strings.begin(), strings.end());
+    EXPECT_EQ(strings, (std::vector<std::string>{"s1", "s2", "s3"}));
+}
+
+}  // namespace
+}  // namespace weir

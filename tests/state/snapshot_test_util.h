@@ -64,7 +64,7 @@ struct Subtask {
     bool owns(const std::string& k) const { return backend.keyGroupRange().contains(groupOf(k)); }
     KeyedStateSnapshot snapshot() const { return backend.snapshot(); }
     void restore(const KeyedStateSnapshot& s) {
-        backend.restore(sectionsFor(s, backend.keyGroupRange()));
+        backend.restore(sectionsFor(s, backend.keyGroupRange()), s.types);
     }
     /// The keys (deserialized) with an entry in state `name`.
     std::vector<std::string> keysOf(const std::string& name) const {

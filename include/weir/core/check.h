@@ -18,8 +18,7 @@ void logCheckFailureDuringUnwinding(const std::string& message) noexcept;
 
 class CheckFailure {
 public:
-    CheckFailure(const char* file, int line, const char* condition)
-        : uncaught_(std::uncaught_exceptions()) {
+    CheckFailure(const char* file, int line, const char* condition) {
         stream_ << "check failed at " << file << ":" << line << ": " << condition;
     }
     template <class T>
@@ -32,7 +31,8 @@ public:
         return *this;
     }
     ~CheckFailure() noexcept(false) {
-        if (std::uncaught_exceptions() > uncaught_) {
+        // Another exception is propagating: the check runs in a destructor during unwinding.
+        if (std::uncaught_exceptions() > 0) {
             logCheckFailureDuringUnwinding(stream_.str());
             return;
         }
@@ -40,7 +40,6 @@ public:
     }
 
 private:
-    int uncaught_;
     std::ostringstream stream_;
     bool hasMessage_ = false;
 };

@@ -69,7 +69,7 @@ struct OperatorStateEntry {
     std::vector<std::string> elements;
     /// The identity of the elements' serializer ("Trade{...}", "pair<string,int64>"); empty
     /// when not recorded.
-    std::string typeIdentity;
+    std::string typeIdentity = {};
 };
 
 namespace snapshot_format {
