@@ -28,6 +28,12 @@ public:
     /// timestamp, `processingTime` the current wall-clock time.
     virtual std::vector<W> assignWindows(const void* element, int64_t timestamp,
                                          int64_t processingTime) const = 0;
+    /// The same into `out` (cleared first), which the window operator reuses across elements so
+    /// that assigning allocates nothing.
+    virtual void assignWindowsInto(const void* element, int64_t timestamp, int64_t processingTime,
+                                   std::vector<W>& out) const {
+        out = assignWindows(element, timestamp, processingTime);
+    }
     virtual std::shared_ptr<Trigger<W>> defaultTrigger() const = 0;
     virtual bool isEventTime() const = 0;
     virtual std::string toString() const = 0;
@@ -81,6 +87,16 @@ public:
         int64_t start = TimeWindow::getWindowStartWithOffset(ts, offset_, size_);
         return {TimeWindow(start, start + size_)};
     }
+    void assignWindowsInto(const void* e, int64_t ts, int64_t now,
+                           std::vector<TimeWindow>& out) const override {
+        if (ts == kNoTimestamp) {
+            out = assignWindows(e, ts, now);  // throws the explanation
+            return;
+        }
+        int64_t start = TimeWindow::getWindowStartWithOffset(ts, offset_, size_);
+        out.clear();
+        out.emplace_back(start, start + size_);
+    }
     std::shared_ptr<Trigger<TimeWindow>> defaultTrigger() const override {
         return std::make_shared<EventTimeTrigger>();
     }
@@ -108,11 +124,23 @@ public:
                 "an element has no event timestamp: use assignTimestampsAndWatermarks before "
                 "event-time windows");
         std::vector<TimeWindow> windows;
-        int64_t lastStart = TimeWindow::getWindowStartWithOffset(ts, offset_, slide_);
-        for (int64_t start = lastStart; start > ts - size_; start -= slide_)
-            windows.emplace_back(start, start + size_);
+        assignWindowsInto(nullptr, ts, 0, windows);
         return windows;
     }
+    void assignWindowsInto(const void* e, int64_t ts, int64_t now,
+                           std::vector<TimeWindow>& out) const override {
+        if (ts == kNoTimestamp) {
+            out = assignWindows(e, ts, now);  // throws the explanation
+            return;
+        }
+        out.clear();
+        int64_t lastStart = TimeWindow::getWindowStartWithOffset(ts, offset_, slide_);
+        for (int64_t start = lastStart; start > ts - size_; start -= slide_)
+            out.emplace_back(start, start + size_);
+    }
+    int64_t size() const { return size_; }
+    int64_t slide() const { return slide_; }
+    int64_t offset() const { return offset_; }
     std::shared_ptr<Trigger<TimeWindow>> defaultTrigger() const override {
         return std::make_shared<EventTimeTrigger>();
     }
@@ -143,6 +171,12 @@ public:
         int64_t start = TimeWindow::getWindowStartWithOffset(now, offset_, size_);
         return {TimeWindow(start, start + size_)};
     }
+    void assignWindowsInto(const void*, int64_t, int64_t now,
+                           std::vector<TimeWindow>& out) const override {
+        int64_t start = TimeWindow::getWindowStartWithOffset(now, offset_, size_);
+        out.clear();
+        out.emplace_back(start, start + size_);
+    }
     std::shared_ptr<Trigger<TimeWindow>> defaultTrigger() const override {
         return std::make_shared<ProcessingTimeTrigger>();
     }
@@ -166,10 +200,15 @@ public:
     }
     std::vector<TimeWindow> assignWindows(const void*, int64_t, int64_t now) const override {
         std::vector<TimeWindow> windows;
+        assignWindowsInto(nullptr, 0, now, windows);
+        return windows;
+    }
+    void assignWindowsInto(const void*, int64_t, int64_t now,
+                           std::vector<TimeWindow>& out) const override {
+        out.clear();
         int64_t lastStart = TimeWindow::getWindowStartWithOffset(now, offset_, slide_);
         for (int64_t start = lastStart; start > now - size_; start -= slide_)
-            windows.emplace_back(start, start + size_);
-        return windows;
+            out.emplace_back(start, start + size_);
     }
     std::shared_ptr<Trigger<TimeWindow>> defaultTrigger() const override {
         return std::make_shared<ProcessingTimeTrigger>();

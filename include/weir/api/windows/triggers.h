@@ -57,6 +57,11 @@ public:
     /// The window is gone: delete its timers and state.
     virtual void clear(const W& window, TriggerContext& ctx) = 0;
     virtual bool canMerge() const { return false; }
+    /// True for the time triggers whose onElement does nothing but (re-)register one timer at
+    /// the window's maxTimestamp while that time is ahead: the window operator then calls
+    /// onElement only for the first element of a window (and for late elements of event-time
+    /// windows), since the timer already exists for the others.
+    virtual bool onlyRegistersTheWindowEndTimer() const { return false; }
     /// Windows were merged into `window` (session windows).
     virtual void onMerge(const W& window, TriggerContext& ctx) {
         throw InvalidProgramException("this trigger does not support merging windows");
@@ -82,6 +87,7 @@ public:
     void clear(const TimeWindow& w, TriggerContext& ctx) override {
         ctx.deleteEventTimeTimer(w.maxTimestamp());
     }
+    bool onlyRegistersTheWindowEndTimer() const override { return true; }
     bool canMerge() const override { return true; }
     void onMerge(const TimeWindow& w, TriggerContext& ctx) override {
         if (w.maxTimestamp() > ctx.getCurrentWatermark())
@@ -106,6 +112,7 @@ public:
     void clear(const TimeWindow& w, TriggerContext& ctx) override {
         ctx.deleteProcessingTimeTimer(w.maxTimestamp());
     }
+    bool onlyRegistersTheWindowEndTimer() const override { return true; }
     bool canMerge() const override { return true; }
     void onMerge(const TimeWindow& w, TriggerContext& ctx) override {
         if (w.maxTimestamp() > ctx.getCurrentProcessingTime())

@@ -61,6 +61,10 @@ public:
         windowState_.emplace(backend_, true);
         globalState_.emplace(backend_, false);
         policy_.open(this->setup_);
+        // Hoisted out of the per-element path.
+        merging_ = spec_.assigner->isMerging();
+        eventTime_ = spec_.assigner->isEventTime();
+        timeTrigger_ = spec_.trigger->onlyRegistersTheWindowEndTimer();
     }
     void close() override { policy_.close(); }
 
@@ -69,9 +73,10 @@ public:
         backend_->setCurrentKey(currentKey_);
         // Event-time assigners do not look at the clock: spare them a clock read per element.
         int64_t now = eventTime() ? 0 : processingTime();
-        auto windows = spec_.assigner->assignWindows(&value, timestamp, now);
+        spec_.assigner->assignWindowsInto(&value, timestamp, now, windows_);
+        const std::vector<W>& windows = windows_;
         bool skipped = true;
-        if (spec_.assigner->isMerging()) {
+        if (merging_) {
             backend_->clearNamespace();
             MergingWindowSet<W> set(*spec_.assigner, mergingWindows_.value().value_or(
                                                          typename MergingWindowSet<W>::Mapping{}));
@@ -100,12 +105,19 @@ public:
             for (const auto& w : windows) {
                 if (isWindowLate(w)) continue;
                 skipped = false;
-                addElement(w, value, timestamp);
+                bool created = addElement(w, value, timestamp);
+                // A time trigger registered its timer with the window's first element, and the
+                // cleanup timer was registered then too: for the other elements of a window
+                // that is not due yet there is nothing to do (no timer lookups per element).
+                bool due = eventTime() && w.maxTimestamp() <= currentWatermark();
+                if (!created && timeTrigger_ && !due) continue;
                 TriggerResult r = callTrigger(
                     w, [&] { return spec_.trigger->onElement(timestamp, w, triggerContext_); });
                 if (isFire(r)) emit(w, w);
                 if (isPurge(r)) clearContents(w);
-                registerCleanupTimer(w);
+                // The time trigger's timer is the cleanup timer when there is no lateness.
+                if (created && !(timeTrigger_ && !due && cleanupTime(w) == w.maxTimestamp()))
+                    registerCleanupTimer(w);
             }
         }
         if (skipped && isElementLate(timestamp)) {
@@ -127,7 +139,7 @@ protected:
     }
 
 private:
-    bool eventTime() const { return spec_.assigner->isEventTime(); }
+    bool eventTime() const { return eventTime_; }
     int64_t processingTime() const {
         return time_ ? time_->getCurrentProcessingTime() : currentTimeMillis();
     }
@@ -162,10 +174,13 @@ private:
             timers_->deleteProcessingTimeTimer(w, t);
     }
 
-    void addElement(const W& stateWindow, const T& value, int64_t ts) {
+    /// Adds the element to the window's contents; true if the contents were created by it.
+    bool addElement(const W& stateWindow, const T& value, int64_t ts) {
         backend_->setCurrentNamespace(stateWindow);
-        policy_.add(contents_.getOrCreate(), value, ts);
+        auto [acc, created] = contents_.getOrCreateFlagged();
+        policy_.add(*acc, value, ts);
         contents_.commit();
+        return created;
     }
     void clearContents(const W& stateWindow) {
         backend_->setCurrentNamespace(stateWindow);
@@ -198,7 +213,7 @@ private:
                                               keyBytes.size());
         std::optional<MergingWindowSet<W>> set;
         W stateWindow = window;
-        if (spec_.assigner->isMerging()) {
+        if (merging_) {
             backend_->clearNamespace();
             set.emplace(*spec_.assigner,
                         mergingWindows_.value().value_or(typename MergingWindowSet<W>::Mapping{}));
@@ -331,6 +346,10 @@ private:
     WindowCtx windowContext_;
     K currentKey_{};
     int64_t droppedLateElements_ = 0;
+    std::vector<W> windows_;  // reused by every element
+    bool merging_ = false;
+    bool eventTime_ = false;
+    bool timeTrigger_ = false;
 };
 
 }  // namespace weir
