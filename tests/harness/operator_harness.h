@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "weir/api/operator_state.h"
 #include "weir/api/output_tag.h"
 #include "weir/core/key_groups.h"
 #include "weir/runtime/output.h"
@@ -92,6 +93,7 @@ public:
         setup_.executionMode = mode;
         setup_.configuration = &configuration_;
         setup_.processingTimeService = &time_;
+        setup_.operatorStateStore = &operatorState_;
         if (keyed) {
             backend_ = std::make_unique<KeyedStateBackend>(KeyGroupRange{0, 128}, 128);
             setup_.keyedStateBackend = backend_.get();
@@ -144,6 +146,30 @@ public:
     }
     void clearOutput() { output_.log.clear(); }
 
+    /// A checkpoint of the operator's keyed state (its snapshotState first, as the task does).
+    KeyedStateSnapshot snapshotKeyedState(int64_t checkpointId = 1) {
+        operator_->prepareSnapshotPreBarrier(checkpointId);
+        operator_->snapshotState(checkpointId, 0);
+        return backend_->snapshot();
+    }
+    /// Before open(): restores the key groups of this harness's range from `snapshot`, as a
+    /// restarted (possibly rescaled) subtask does.
+    void restoreKeyedState(const KeyedStateSnapshot& snapshot) {
+        std::vector<KeyGroupSection> sections;
+        KeyGroupRange overlap = snapshot.range.intersect(backend_->keyGroupRange());
+        for (int32_t g = overlap.start; g < overlap.end; ++g)
+            sections.push_back({g, snapshot.section(g)});
+        backend_->restore(sections, snapshot.types);
+        setup_.restored = true;
+    }
+    /// The operator state (list, union and broadcast state) as a task snapshots it, after
+    /// snapshotKeyedState; and its restore, before open().
+    std::vector<OperatorStateEntry> snapshotOperatorState() const { return operatorState_.snapshot(); }
+    void restoreOperatorState(std::vector<OperatorStateEntry> entries) {
+        operatorState_.restore(std::move(entries));
+        setup_.restored = true;
+    }
+
     Configuration& configuration() { return configuration_; }
     CollectingOutput<OUT>& output() { return output_; }
     StreamOperator& op() { return *operator_; }
@@ -152,6 +178,7 @@ private:
     Configuration configuration_;
     ManualProcessingTimeService time_;
     std::unique_ptr<KeyedStateBackend> backend_;
+    OperatorStateStore operatorState_;
     OperatorSetup setup_;
     CollectingOutput<OUT> output_;
     Input<IN>* input_ = nullptr;

@@ -18,6 +18,7 @@
 #include "weir/api/windows/evictors.h"
 #include "weir/api/windows/triggers.h"
 #include "weir/api/windows/window_functions.h"
+#include "weir/runtime/window/slicing_window_operator.h"
 #include "weir/runtime/window/window_operator.h"
 #include "weir/runtime/window/window_policies.h"
 
@@ -156,15 +157,36 @@ private:
     DataStream<OUT> incrementalReduce(F f, Next next, const char* what) {
         if (spec_.evictor)
             return buffered<OUT>(ReduceAll<K, T, W, F, Next>(std::move(f), std::move(next)), what);
-        return make<OUT>(IncrementalReduce<K, T, W, F, Next>(std::move(f), std::move(next)), what);
+        return makeIncremental<OUT>(IncrementalReduce<K, T, W, F, Next>(std::move(f), std::move(next)),
+                                    what);
     }
     template <class OUT, class A, class Next>
     DataStream<OUT> incrementalAggregate(A agg, Next next) {
         if (spec_.evictor)
             return buffered<OUT>(AggregateAll<K, T, W, A, Next>(std::move(agg), std::move(next)),
                                  "Aggregate");
-        return make<OUT>(IncrementalAggregate<K, T, W, A, Next>(std::move(agg), std::move(next)),
-                         "Aggregate");
+        return makeIncremental<OUT>(
+            IncrementalAggregate<K, T, W, A, Next>(std::move(agg), std::move(next)), "Aggregate");
+    }
+    /// Incremental policies of sliding event-time windows run sliced (slicing_window_operator.h)
+    /// when the trigger, evictor and lateness allow it.
+    template <class OUT, class Policy>
+    DataStream<OUT> makeIncremental(Policy policy, const char* what) {
+        if constexpr (std::is_same_v<W, TimeWindow>) {
+            const auto* sliding =
+                dynamic_cast<const SlidingEventTimeWindows*>(spec_.assigner.get());
+            bool defaultTrigger = dynamic_cast<EventTimeTrigger*>(spec_.trigger.get()) != nullptr;
+            if (sliding && defaultTrigger && !spec_.evictor && spec_.allowedLateness == 0 &&
+                input_.environment()->configuration.get(options::kWindowSlicing)) {
+                SlidingGeometry geometry{sliding->size(), sliding->slide(), sliding->offset()};
+                auto spec = spec_;
+                return finish<OUT>(what, [spec, geometry, policy] {
+                    return std::make_unique<SlicingWindowOperator<K, T, OUT, Policy>>(
+                        spec, geometry, policy);
+                });
+            }
+        }
+        return make<OUT>(std::move(policy), what);
     }
     template <class OUT, class Finisher>
     DataStream<OUT> buffered(Finisher finisher, const char* what) {
@@ -173,13 +195,16 @@ private:
     template <class OUT, class Policy>
     DataStream<OUT> make(Policy policy, const char* what) {
         auto spec = spec_;
+        return finish<OUT>(what, [spec, policy] {
+            return std::make_unique<WindowOperator<K, T, OUT, W, Policy>>(spec, policy);
+        });
+    }
+    template <class OUT>
+    DataStream<OUT> finish(const char* what, OperatorFactory factory) {
         std::string name = std::string("Window(") + spec_.assigner->toString() + ", " + what + ")";
         auto env = input_.environment();
         auto t = env->add(TransformationKind::ONE_INPUT, name, {input_.transformation()},
-                          typeInfo<OUT>(), [spec, policy] {
-                              return std::make_unique<WindowOperator<K, T, OUT, W, Policy>>(spec,
-                                                                                            policy);
-                          });
+                          typeInfo<OUT>(), std::move(factory));
         t->keyed = true;
         t->keyType = serializerIdentity<K>();
         t->inputTypes = {serializerIdentity<T>()};

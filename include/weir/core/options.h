@@ -63,6 +63,12 @@ inline const auto kTimeCharacteristic = option<TimeCharacteristic>(
     "EventTime (default), ProcessingTime or IngestionTime: the time of timeWindow(); with "
     "IngestionTime, sources without a watermark strategy stamp records with the time they enter "
     "the job.");
+inline const auto kWindowSlicing = option<bool>(
+    "pipeline.window.slicing.enabled", true,
+    "Weir-specific: compute sliding event-time windows with reduce/aggregate (default trigger, "
+    "no evictor, no allowed lateness) from one accumulator per slice of gcd(size, slide), "
+    "combined when a window fires. Needs an associative reduce function or a correct "
+    "AggregateFunction::merge; false computes every window separately, as Flink does.");
 inline const auto kSegmentSize = option<MemorySize>(
     "taskmanager.memory.segment-size", MemorySize::ofKibiBytes(32), "Size of one network buffer.");
 inline const auto kBuffersPerChannel =

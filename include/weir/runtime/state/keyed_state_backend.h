@@ -181,6 +181,10 @@ public:
     /// StateMigrationException on key groups outside the range or incompatible types.
     void restore(const std::vector<KeyGroupSection>& sections, const KeyedStateTypes& types = {});
     bool restored() const { return restored_; }
+    /// True when the restored snapshot had a state `name` (with or without entries).
+    bool hasRestoredState(const std::string& name) const {
+        return restoredTypes_.states.count(name) > 0 || restoredEntries_.count(name) > 0;
+    }
 
     /// Visits every key (serialized) with an entry in the state `name`.
     void forEachStateOf(const std::string& name,

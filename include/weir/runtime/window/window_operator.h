@@ -50,6 +50,13 @@ public:
         backend_ = this->setup_.keyedStateBackend;
         WEIR_CHECK(backend_ != nullptr) << "window operator without keyed state backend";
         time_ = this->setup_.processingTimeService;
+        if (backend_->hasRestoredState("window-slices"))
+            throw StateMigrationException(
+                "operator '" + this->setup_.operatorName +
+                "' restores a snapshot of the same window computed with slices "
+                "(pipeline.window.slicing.enabled): it restores only into sliced windows (a "
+                "sliding event-time window with reduce or aggregate, the default trigger, no "
+                "evictor and no allowed lateness)");
         contents_.bind(*backend_, "window-contents");
         mergingWindows_.bind(*backend_, "merging-window-set");
         timers_.emplace(
