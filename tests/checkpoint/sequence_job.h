@@ -19,12 +19,12 @@ namespace fs = std::filesystem;
 inline constexpr int32_t kKeys = 40;
 inline constexpr int64_t kCount = 1500;  // per key: 60k records in all
 
-inline std::atomic<int> gFailuresLeft{0};
 inline std::atomic<int64_t> gViolations{0};
 inline std::atomic<int64_t> gInjected{0};
 
 /// Throws once it has seen `afterRecords` records and `afterCheckpoints` completed checkpoints
-/// in this attempt, while failures are left.
+/// in this attempt, while failures are left; also at a completed checkpoint once the sources
+/// hold back their last records for it (an attempt restored late may have fewer records left).
 class FailingMapper final : public RichMapFunction<KeyedSeq, KeyedSeq>, public CheckpointListener {
 public:
     FailingMapper(int64_t afterRecords, int64_t afterCheckpoints)
@@ -34,11 +34,20 @@ public:
         if (++records_ >= afterRecords_ && completed_ >= afterCheckpoints_ &&
             getRuntimeContext().getIndexOfThisSubtask() == 0 && gFailuresLeft.fetch_sub(1) > 0) {
             ++gInjected;
+            gSourceHolding = false;
             throw std::runtime_error("injected failure");
         }
         return v;
     }
-    void notifyCheckpointComplete(int64_t) override { ++completed_; }
+    void notifyCheckpointComplete(int64_t) override {
+        ++completed_;
+        if (completed_ >= afterCheckpoints_ && gSourceHolding.load() &&
+            getRuntimeContext().getIndexOfThisSubtask() == 0 && gFailuresLeft.fetch_sub(1) > 0) {
+            ++gInjected;
+            gSourceHolding = false;
+            throw std::runtime_error("injected failure");
+        }
+    }
 
 private:
     int64_t afterRecords_;
@@ -139,6 +148,7 @@ struct SequenceJobOptions {
 inline void buildSequenceJob(StreamExecutionEnvironment& env, const fs::path& outDir,
                              const SequenceJobOptions& o) {
     gFailuresLeft = o.failures;
+    gSourceHolding = false;
     env.config().set(options::kStateBackend, o.stateBackend);
     env.config().set(options::kIncrementalCheckpoints, o.incremental);
     env.setParallelism(o.parallelism);

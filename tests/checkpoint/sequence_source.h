@@ -5,7 +5,13 @@
 // number), so after a restore, at any parallelism, every key continues from its checkpointed
 // number in exactly one reader. A reader emits at most `ratePerMs` records per millisecond, so a
 // run lasts long enough for checkpoints and failures to happen in the middle.
+//
+// While the failure-injection tests still have failures to inject (gFailuresLeft > 0), a reader
+// holds back the last number of every key and says so in gSourceHolding: the job cannot end
+// before its failures happened, however slow the machine, and the failing mapper knows it may
+// fail without waiting for more records.
 
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <utility>
@@ -15,6 +21,11 @@
 namespace weir::testing {
 
 using KeyedSeq = std::pair<int32_t, int64_t>;  // (key, sequence number)
+
+/// Failures the test still wants injected, and whether a reader is holding back its last
+/// records because of them.
+inline std::atomic<int> gFailuresLeft{0};
+inline std::atomic<bool> gSourceHolding{false};
 
 class SequenceSource final : public Source<KeyedSeq> {
 public:
@@ -50,6 +61,19 @@ private:
                     .count();
             if (static_cast<double>(emitted_) > elapsedMs * ratePerMs_)
                 return InputStatus::NOTHING_AVAILABLE;
+            if (gFailuresLeft.load() > 0) {
+                // Hold back each key's last number while failures are still to come.
+                size_t held = 0;
+                while (held < splits_.size() && splits_.front().second >= count_) {
+                    splits_.push_back(splits_.front());
+                    splits_.pop_front();
+                    ++held;
+                }
+                if (held == splits_.size()) {
+                    gSourceHolding = true;
+                    return InputStatus::NOTHING_AVAILABLE;
+                }
+            }
             auto split = splits_.front();
             splits_.pop_front();
             out.collect(KeyedSeq(split.first, split.second));
