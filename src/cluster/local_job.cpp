@@ -29,6 +29,10 @@ void LocalJob::start() {
     const StreamGraph& graph = *jobGraph_.streamGraph;
     checkpointing_ = graph.executionMode != RuntimeExecutionMode::BATCH;
     stateBackendKind(config);  // validates state.backend.type before anything runs
+    std::vector<std::string> known = options::engineKeys();
+    for (auto& k : options::checkpointingKeys()) known.push_back(std::move(k));
+    for (const auto& warning : unknownKeyWarnings(config, known))
+        log::warn("job '{}': {}", jobGraph_.jobName, warning);
     restartStrategy_ = RestartStrategy::create(config);
 
     // Operator layout for the checkpoint metadata, and which subtask each task runs.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "weir/core/exceptions.h"
+#include "weir/core/options.h"
 
 namespace weir {
 
@@ -585,6 +586,33 @@ TEST(ConfigurationCommandLine, ParallelismMustBeAPositiveInteger) {
                 HasSubstr("'--parallelism=0': the parallelism must be a positive number"));
     EXPECT_THROW(parseArgs({"--parallelism="}, nullptr), ConfigException);
     EXPECT_THROW(parseArgs({"-p", "-1"}, nullptr), ConfigException);
+}
+
+}  // namespace
+}  // namespace weir
+
+namespace weir {
+namespace {
+
+TEST(UnknownKeys, KeysUnderFlinkAndWeirPrefixesThatNoOptionReadsAreReportedWithTheNearest) {
+    Configuration c;
+    c.setString("parallelism.default", "2");
+    c.setString("pipeline.auto-watermark-intervall", "1s");  // typo
+    c.setString("state.backend", "rocksdb");                  // a known fallback key
+    c.setString("my.app.setting", "x");                       // not under a watched prefix
+    c.setString("taskmanager.memory.jvm-metaspace.size", "1g");
+    auto warnings = unknownKeyWarnings(c, options::engineKeys());
+    // state.backend is a checkpointing key: not in engineKeys, so it is reported too.
+    ASSERT_EQ(warnings.size(), 3u);
+    std::string all = warnings[0] + "\n" + warnings[1] + "\n" + warnings[2];
+    EXPECT_NE(all.find("'pipeline.auto-watermark-intervall'"), std::string::npos) << all;
+    EXPECT_NE(all.find("did you mean 'pipeline.auto-watermark-interval'?"), std::string::npos)
+        << all;
+    EXPECT_NE(all.find("'taskmanager.memory.jvm-metaspace.size' is not an option"),
+              std::string::npos)
+        << all;
+    EXPECT_EQ(all.find("my.app.setting"), std::string::npos) << all;
+    EXPECT_EQ(all.find("'parallelism.default'"), std::string::npos) << all;
 }
 
 }  // namespace

@@ -46,6 +46,18 @@ ConfigOption<T> option(std::string key, T defaultValue, std::string description)
     return ConfigOption<T>{std::move(key), std::move(defaultValue), std::move(description), {}};
 }
 
+/// The keys and fallback keys of `options` (for unknownKeyWarnings).
+template <class... Options>
+std::vector<std::string> optionKeys(const Options&... options) {
+    std::vector<std::string> keys;
+    auto add = [&](const auto& o) {
+        keys.push_back(o.key);
+        keys.insert(keys.end(), o.fallbackKeys.begin(), o.fallbackKeys.end());
+    };
+    (add(options), ...);
+    return keys;
+}
+
 /// Declares an option without a default (get() throws ConfigException when it is not set).
 template <class T>
 ConfigOption<T> optionWithoutDefault(std::string key, std::string description) {

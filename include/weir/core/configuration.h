@@ -74,6 +74,12 @@ private:
     std::map<std::string, std::string, std::less<>> entries_;
 };
 
+/// One warning per key under Flink's or Weir's prefixes (pipeline., execution., state., ...,
+/// weir.) that is not in `knownKeys`: such a key does nothing here, usually a typo or an option
+/// this version does not have. The warning names the key and the nearest known key.
+std::vector<std::string> unknownKeyWarnings(const Configuration& configuration,
+                                            const std::vector<std::string>& knownKeys);
+
 // ---- value conversions (defined in src/core/config/config_value.cpp) ---------------------------
 
 template <>

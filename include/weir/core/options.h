@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "weir/core/configuration.h"
 #include "weir/runtime/task_info.h"
@@ -77,6 +78,22 @@ inline const auto kBuffersPerChannel =
 inline const auto kFloatingBuffersPerGate =
     option<int32_t>("taskmanager.network.memory.floating-buffers-per-gate", 8,
                     "Extra network buffers per result partition shared by its channels.");
+
+/// The keys (and fallback keys) of the options above.
+inline std::vector<std::string> engineKeys() {
+    return optionKeys(kParallelism,
+                      kMaxParallelism,
+                      kRuntimeMode,
+                      kPipelineName,
+                      kOperatorChaining,
+                      kBufferTimeout,
+                      kAutoWatermarkInterval,
+                      kTimeCharacteristic,
+                      kWindowSlicing,
+                      kSegmentSize,
+                      kBuffersPerChannel,
+                      kFloatingBuffersPerGate);
+}
 
 }  // namespace options
 }  // namespace weir

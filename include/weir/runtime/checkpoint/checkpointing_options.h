@@ -163,5 +163,41 @@ inline const auto kExponentialAttempts =
     option<int32_t>("restart-strategy.exponential-delay.attempts-before-reset-backoff", INT32_MAX,
                     "Restarts before the job is declared failed.");
 
+/// The keys (and fallback keys) of the options above.
+inline std::vector<std::string> checkpointingKeys() {
+    return optionKeys(kCheckpointingInterval,
+                      kCheckpointingMode,
+                      kCheckpointTimeout,
+                      kMinPauseBetweenCheckpoints,
+                      kMaxConcurrentCheckpoints,
+                      kTolerableFailedCheckpoints,
+                      kExternalizedCheckpointRetention,
+                      kNumRetainedCheckpoints,
+                      kUnalignedCheckpoints,
+                      kCheckpointStorage,
+                      kCheckpointsDirectory,
+                      kSavepointDirectory,
+                      kJobManagerStorageMaxStateSize,
+                      kFileStateSizeThreshold,
+                      kStateBackend,
+                      kRocksDbLocalDirectory,
+                      kRocksDbMemoryPerSlot,
+                      kIncrementalCheckpoints,
+                      kStateRecoveryPath,
+                      kIgnoreUnclaimedState,
+                      kRestartStrategy,
+                      kFixedDelayAttempts,
+                      kFixedDelayDelay,
+                      kFailureRateMaxFailures,
+                      kFailureRateInterval,
+                      kFailureRateDelay,
+                      kExponentialInitialBackoff,
+                      kExponentialMaxBackoff,
+                      kExponentialMultiplier,
+                      kExponentialResetThreshold,
+                      kExponentialJitter,
+                      kExponentialAttempts);
+}
+
 }  // namespace options
 }  // namespace weir
