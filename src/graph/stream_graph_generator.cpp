@@ -119,8 +119,8 @@ std::shared_ptr<StreamGraph> generateStreamGraph(
             if (fresh || it->second->sideOutputTag == t->sideOutputTag) continue;
             throw InvalidProgramException(
                 "side output '" + t->sideOutputId + "' of operator '" + all.at(r.nodeId)->name +
-                "' is asked for with two element types, " +
-                it->second->outputType->identity() + " and " + t->outputType->identity() +
+                "' is asked for with two element types, " + it->second->outputType->identity() +
+                " and " + t->outputType->identity() +
                 ": OutputTags with one id must have one type");
         }
     }
@@ -180,8 +180,8 @@ std::shared_ptr<StreamGraph> generateStreamGraph(
                     r.type && r.type->identity() != t->inputTypes[inputIndex])
                     throw InvalidProgramException(
                         "input " + std::to_string(inputIndex + 1) + " of operator '" + t->name +
-                        "' takes " + t->inputTypes[inputIndex] + " but '" +
-                        all.at(r.nodeId)->name + "' sends " + r.type->identity());
+                        "' takes " + t->inputTypes[inputIndex] + " but '" + all.at(r.nodeId)->name +
+                        "' sends " + r.type->identity());
                 const auto& up = graph->nodes.at(r.nodeId);
                 const auto& down = graph->nodes.at(id);
                 if (r.hasPartitioner) {

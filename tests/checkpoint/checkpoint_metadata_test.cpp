@@ -216,25 +216,25 @@ TEST(CheckpointMetadata, SmallCheckpointHasThisExactEncodingInVersion2) {
         hex += buf;
     }
     EXPECT_EQ(hex,
-              "016a"              // job id "j"
-              "0200000000000000"  // checkpoint id
-              "0300000000000000"  // timestamp
-              "00"                // type: checkpoint
-              "01"                // state size
-              "01"                // one operator
-              "016f"              // "o"
-              "0100000080000000"  // parallelism 1, max parallelism 128
-              "01"                // one subtask
-              "00000000"          // subtask 0
-              "00"                // not finished
-              "00"                // no keyed state
-              "05696e743634"      // key type "int64"
-              "01"                // one keyed state type
-              "0173"              // "s"
+              "016a"                          // job id "j"
+              "0200000000000000"              // checkpoint id
+              "0300000000000000"              // timestamp
+              "00"                            // type: checkpoint
+              "01"                            // state size
+              "01"                            // one operator
+              "016f"                          // "o"
+              "0100000080000000"              // parallelism 1, max parallelism 128
+              "01"                            // one subtask
+              "00000000"                      // subtask 0
+              "00"                            // not finished
+              "00"                            // no keyed state
+              "05696e743634"                  // key type "int64"
+              "01"                            // one keyed state type
+              "0173"                          // "s"
               "0d76616c75653c737472696e673e"  // "value<string>"
-              "0100017801"        // operator state: no path, inline "x", size 1
-              "00"                // no in-flight data
-              "00");              // no incremental RocksDB state
+              "0100017801"                    // operator state: no path, inline "x", size 1
+              "00"                            // no in-flight data
+              "00");                          // no incremental RocksDB state
     EXPECT_EQ(bytes.substr(8, 4), std::string("\x02\0\0\0", 4));
 }
 
@@ -379,7 +379,9 @@ TEST(CheckpointMetadata, DecodeNamesTheSourceItWasGiven) {
 
 TEST(OperatorStateCodec, RoundTripKeepsNamesModesAndElements) {
     std::vector<OperatorStateEntry> entries = {
-        {"list:offsets", OperatorStateMode::kSplitDistribute, {"a", std::string("\0b", 2), ""},
+        {"list:offsets",
+         OperatorStateMode::kSplitDistribute,
+         {"a", std::string("\0b", 2), ""},
          "int64"},
         {"union:watermarks", OperatorStateMode::kUnion, {"1", "2"}},
         {"broadcast:rules", OperatorStateMode::kBroadcast, {std::string(100000, 'r')}},

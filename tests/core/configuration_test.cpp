@@ -598,8 +598,8 @@ TEST(UnknownKeys, KeysUnderFlinkAndWeirPrefixesThatNoOptionReadsAreReportedWithT
     Configuration c;
     c.setString("parallelism.default", "2");
     c.setString("pipeline.auto-watermark-intervall", "1s");  // typo
-    c.setString("state.backend", "rocksdb");                  // a known fallback key
-    c.setString("my.app.setting", "x");                       // not under a watched prefix
+    c.setString("state.backend", "rocksdb");                 // a known fallback key
+    c.setString("my.app.setting", "x");                      // not under a watched prefix
     c.setString("taskmanager.memory.jvm-metaspace.size", "1g");
     auto warnings = unknownKeyWarnings(c, options::engineKeys());
     // state.backend is a checkpointing key: not in engineKeys, so it is reported too.

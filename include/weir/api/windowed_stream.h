@@ -157,8 +157,8 @@ private:
     DataStream<OUT> incrementalReduce(F f, Next next, const char* what) {
         if (spec_.evictor)
             return buffered<OUT>(ReduceAll<K, T, W, F, Next>(std::move(f), std::move(next)), what);
-        return makeIncremental<OUT>(IncrementalReduce<K, T, W, F, Next>(std::move(f), std::move(next)),
-                                    what);
+        return makeIncremental<OUT>(
+            IncrementalReduce<K, T, W, F, Next>(std::move(f), std::move(next)), what);
     }
     template <class OUT, class A, class Next>
     DataStream<OUT> incrementalAggregate(A agg, Next next) {

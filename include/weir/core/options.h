@@ -81,18 +81,9 @@ inline const auto kFloatingBuffersPerGate =
 
 /// The keys (and fallback keys) of the options above.
 inline std::vector<std::string> engineKeys() {
-    return optionKeys(kParallelism,
-                      kMaxParallelism,
-                      kRuntimeMode,
-                      kPipelineName,
-                      kOperatorChaining,
-                      kBufferTimeout,
-                      kAutoWatermarkInterval,
-                      kTimeCharacteristic,
-                      kWindowSlicing,
-                      kSegmentSize,
-                      kBuffersPerChannel,
-                      kFloatingBuffersPerGate);
+    return optionKeys(kParallelism, kMaxParallelism, kRuntimeMode, kPipelineName, kOperatorChaining,
+                      kBufferTimeout, kAutoWatermarkInterval, kTimeCharacteristic, kWindowSlicing,
+                      kSegmentSize, kBuffersPerChannel, kFloatingBuffersPerGate);
 }
 
 }  // namespace options

@@ -291,7 +291,8 @@ struct Serializer<T> {
 private:
     template <class M>
     static std::string fieldName() {
-        return Serializer<std::remove_cvref_t<decltype(std::declval<const T&>().*std::declval<M>())>>::name();
+        return Serializer<
+            std::remove_cvref_t<decltype(std::declval<const T&>().*std::declval<M>())>>::name();
     }
     template <class F>
     static void serializeField(const F& f, ByteWriter& out) {

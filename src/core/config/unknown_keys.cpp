@@ -14,10 +14,10 @@ namespace {
 /// The prefixes of Flink's configuration and Weir's own: a key under one of them that nothing
 /// reads is worth a warning; other keys (an application's own) are left alone.
 constexpr std::string_view kPrefixes[] = {
-    "parallelism.", "pipeline.",  "execution.",   "state.",        "restart-strategy.",
-    "taskmanager.", "jobmanager.", "rest.",       "table.",        "sql-client.",
-    "heartbeat.",   "slot.",      "io.",          "metrics.",      "high-availability.",
-    "web.",         "cluster.",   "blob.",        "security.",     "classloader.",
+    "parallelism.", "pipeline.",   "execution.", "state.",    "restart-strategy.",
+    "taskmanager.", "jobmanager.", "rest.",      "table.",    "sql-client.",
+    "heartbeat.",   "slot.",       "io.",        "metrics.",  "high-availability.",
+    "web.",         "cluster.",    "blob.",      "security.", "classloader.",
     "weir.",
 };
 

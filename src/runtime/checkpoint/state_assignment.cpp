@@ -108,8 +108,8 @@ OperatorRestore assignOperatorState(const CompletedCheckpoint& checkpoint,
     }
     bool sameParallelism = op.parallelism == parallelism;
     for (auto& [name, parts] : byName) {
-        OperatorStateEntry merged{name, parts.front().second.mode, {},
-                                  parts.front().second.typeIdentity};
+        OperatorStateEntry merged{
+            name, parts.front().second.mode, {}, parts.front().second.typeIdentity};
         switch (merged.mode) {
             case OperatorStateMode::kBroadcast:
                 merged.elements = parts.front().second.elements;

@@ -165,38 +165,16 @@ inline const auto kExponentialAttempts =
 
 /// The keys (and fallback keys) of the options above.
 inline std::vector<std::string> checkpointingKeys() {
-    return optionKeys(kCheckpointingInterval,
-                      kCheckpointingMode,
-                      kCheckpointTimeout,
-                      kMinPauseBetweenCheckpoints,
-                      kMaxConcurrentCheckpoints,
-                      kTolerableFailedCheckpoints,
-                      kExternalizedCheckpointRetention,
-                      kNumRetainedCheckpoints,
-                      kUnalignedCheckpoints,
-                      kCheckpointStorage,
-                      kCheckpointsDirectory,
-                      kSavepointDirectory,
-                      kJobManagerStorageMaxStateSize,
-                      kFileStateSizeThreshold,
-                      kStateBackend,
-                      kRocksDbLocalDirectory,
-                      kRocksDbMemoryPerSlot,
-                      kIncrementalCheckpoints,
-                      kStateRecoveryPath,
-                      kIgnoreUnclaimedState,
-                      kRestartStrategy,
-                      kFixedDelayAttempts,
-                      kFixedDelayDelay,
-                      kFailureRateMaxFailures,
-                      kFailureRateInterval,
-                      kFailureRateDelay,
-                      kExponentialInitialBackoff,
-                      kExponentialMaxBackoff,
-                      kExponentialMultiplier,
-                      kExponentialResetThreshold,
-                      kExponentialJitter,
-                      kExponentialAttempts);
+    return optionKeys(
+        kCheckpointingInterval, kCheckpointingMode, kCheckpointTimeout, kMinPauseBetweenCheckpoints,
+        kMaxConcurrentCheckpoints, kTolerableFailedCheckpoints, kExternalizedCheckpointRetention,
+        kNumRetainedCheckpoints, kUnalignedCheckpoints, kCheckpointStorage, kCheckpointsDirectory,
+        kSavepointDirectory, kJobManagerStorageMaxStateSize, kFileStateSizeThreshold, kStateBackend,
+        kRocksDbLocalDirectory, kRocksDbMemoryPerSlot, kIncrementalCheckpoints, kStateRecoveryPath,
+        kIgnoreUnclaimedState, kRestartStrategy, kFixedDelayAttempts, kFixedDelayDelay,
+        kFailureRateMaxFailures, kFailureRateInterval, kFailureRateDelay,
+        kExponentialInitialBackoff, kExponentialMaxBackoff, kExponentialMultiplier,
+        kExponentialResetThreshold, kExponentialJitter, kExponentialAttempts);
 }
 
 }  // namespace options

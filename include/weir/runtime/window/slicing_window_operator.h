@@ -80,7 +80,8 @@ public:
         globalState_.emplace(backend_, false);
         policy_.open(this->setup_);
         if (auto* store = this->setup_.operatorStateStore) {
-            watermarkState_ = &store->getUnionListState(ListStateDescriptor<int64_t>(kWatermarkState));
+            watermarkState_ =
+                &store->getUnionListState(ListStateDescriptor<int64_t>(kWatermarkState));
             std::vector<int64_t> restored = watermarkState_->get();
             if (!restored.empty()) {
                 restoredWatermark_ = *std::min_element(restored.begin(), restored.end());
