@@ -259,6 +259,7 @@ bool LocalJob::restart(const std::string& cause, bool& cancelRequested) {
         finishJob(JobStatus::FAILED);
         return false;
     }
+    snapshotExecutor_->drain();  // no snapshot part outlives the tasks it was taken from
     destroyTasks();
     // Wait out the delay, but let a cancellation through at once.
     auto until = std::chrono::steady_clock::now() + *delay;
@@ -303,6 +304,9 @@ bool LocalJob::restart(const std::string& cause, bool& cancelRequested) {
 }
 
 void LocalJob::finishJob(JobStatus terminal) {
+    // The tasks have ended; their asynchronous snapshot parts end before pending checkpoints are
+    // aborted and their directories deleted, so none is written again after that.
+    if (snapshotExecutor_) snapshotExecutor_->drain();
     coordinator_->shutdown(terminal);
     std::lock_guard lock(mutex_);
     runtimeMillis_ = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -148,7 +148,12 @@ StreamStateHandle CheckpointStorageLocation::persistFile(const std::string& name
         throw CheckpointException("cannot store file '" + sourcePath +
                                   "': the checkpoint storage has no directory");
     std::string dir = shared ? fs::path(directory_).parent_path().string() + "/shared" : directory_;
-    makeDirectories(dir);
+    // The checkpoint's own directory exists from the start; if it is gone the checkpoint was
+    // aborted and discarded, and must not be created again by a late snapshot part.
+    if (!fs::is_directory(directory_))
+        throw CheckpointException("checkpoint directory '" + directory_ +
+                                  "' no longer exists: the checkpoint was aborted");
+    if (shared) makeDirectories(dir);
     std::string fileName = name + "-" + randomSuffix();
     std::string temp = dir + "/." + fileName + ".inprogress";
     std::error_code ec;

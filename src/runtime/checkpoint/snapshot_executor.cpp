@@ -23,6 +23,11 @@ void SnapshotExecutor::submit(std::function<void()> job) {
     cv_.notify_one();
 }
 
+void SnapshotExecutor::drain() {
+    std::unique_lock lock(mutex_);
+    idle_.wait(lock, [&] { return jobs_.empty() && running_ == 0; });
+}
+
 void SnapshotExecutor::run() {
     while (true) {
         std::function<void()> job;
@@ -32,8 +37,14 @@ void SnapshotExecutor::run() {
             if (jobs_.empty()) return;
             job = std::move(jobs_.front());
             jobs_.pop_front();
+            ++running_;
         }
         job();
+        {
+            std::lock_guard lock(mutex_);
+            --running_;
+        }
+        idle_.notify_all();
     }
 }
 
