@@ -30,13 +30,16 @@ int main(int argc, char** argv) {
     using namespace std::chrono_literals;
     constexpr int64_t kMinute = 60'000;
     auto env = weir::StreamExecutionEnvironment::create(argc, argv);
+    // In timestamp order: with monotonous timestamps the watermark follows the largest timestamp
+    // seen, so a click that came after a later one could be late (dropped), depending on when the
+    // periodic watermark happens to be emitted.
     std::vector<Click> clicks = {
         {"ann", "home", 0},
-        {"ann", "cart", 10 * kMinute},
         {"bob", "home", 5 * kMinute},
-        {"ann", "pay", 35 * kMinute},    // 25 minutes after the previous click: same session
+        {"ann", "cart", 10 * kMinute},
+        {"ann", "pay", 35 * kMinute},    // 25 minutes after ann's previous click: same session
+        {"bob", "help", 40 * kMinute},   // 35 minutes after bob's previous click: a new session
         {"ann", "home", 100 * kMinute},  // 65 minutes later: a new session
-        {"bob", "help", 40 * kMinute},   // 35 minutes later: a new session
     };
     env.fromCollection(clicks)
         .assignTimestampsAndWatermarks(

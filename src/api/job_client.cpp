@@ -1,4 +1,4 @@
-#include "weir/api/job_client.h"
+#include "weir/core/job_client.h"
 
 namespace weir {
 

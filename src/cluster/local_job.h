@@ -27,7 +27,7 @@
 #include "runtime/checkpoint/restart_strategy.h"
 #include "runtime/checkpoint/snapshot_executor.h"
 #include "runtime/task/stream_task.h"
-#include "weir/api/job_client.h"
+#include "weir/core/job_client.h"
 
 namespace weir {
 

@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "graph/stream_graph.h"
-#include "weir/api/job_client.h"
 #include "weir/core/configuration.h"
+#include "weir/core/job_client.h"
 
 namespace weir {
 

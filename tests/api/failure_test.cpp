@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "../harness/eventually.h"
 #include "weir/weir.h"
 
 namespace weir {
@@ -103,8 +104,7 @@ TEST(Cancel, CancellingAnUnboundedJobEndsItAsCancelled) {
         .filter([](const int64_t&) { return false; })
         .print();
     JobClient client = env.executeAsync("endless");
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    EXPECT_EQ(client.getJobStatus(), JobStatus::RUNNING);
+    EXPECT_TRUE(testing::eventually([&] { return client.getJobStatus() == JobStatus::RUNNING; }));
     client.cancel();
     EXPECT_THROW(client.getJobExecutionResult(), JobCancellationException);
     EXPECT_EQ(client.getJobStatus(), JobStatus::CANCELED);

@@ -5,7 +5,6 @@
 #include "runtime/checkpoint/checkpoint_coordinator.h"
 
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -19,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/time/clock.h"
 #include "temp_dir.h"
 #include "weir/core/exceptions.h"
 
@@ -27,17 +27,18 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using SteadyClock = std::chrono::steady_clock;
 
 using testing::TempDir;
 
 /// What the coordinator told the job, recorded from its hooks (which it calls from its own
 /// thread and from the callers' threads).
 struct FakeJob {
+    explicit FakeJob(const Clock& clock) : clock(clock) {}
+    const Clock& clock;
     mutable std::mutex mutex;
     std::condition_variable cv;
     std::vector<RuntimeEvent> triggers;
-    std::vector<SteadyClock::time_point> triggerTimes;
+    std::vector<Clock::TimePoint> triggerTimes;
     std::vector<int64_t> completed;
     std::vector<int64_t> aborted;
     std::vector<std::string> failJob;
@@ -56,7 +57,7 @@ struct FakeJob {
             {
                 std::lock_guard lock(mutex);
                 triggers.push_back(barrier);
-                triggerTimes.push_back(SteadyClock::now());
+                triggerTimes.push_back(clock.now());
                 after = onTrigger;
             }
             cv.notify_all();
@@ -107,7 +108,8 @@ struct FakeJob {
 /// subtask 0, tasks 1 and 2 are sum's subtasks 0 and 1.
 struct CoordinatorTest : ::testing::Test {
     TempDir tmp;
-    FakeJob job;
+    ManualClock clock;  // the coordinator's time: tests advance it and call tick()
+    FakeJob job{clock};
     std::unique_ptr<CheckpointCoordinator> coordinator;  // destroyed before `job`
     const std::string jobId = "0a1b2c3d4e5f";
 
@@ -123,7 +125,12 @@ struct CoordinatorTest : ::testing::Test {
             config, jobId,
             std::map<std::string, std::pair<int32_t, int32_t>>{{"src", {1, 128}},
                                                                {"sum", {2, 128}}},
-            std::vector<int32_t>{0, 0, 1}, job.hooks());
+            std::vector<int32_t>{0, 0, 1}, job.hooks(), clock);
+    }
+    /// Moves the coordinator's time on by `d` and lets it act on it.
+    void advance(std::chrono::milliseconds d) {
+        clock.advance(d);
+        coordinator->tick();
     }
 
     /// Task `task`'s acknowledgement, with a little state of its operator.
@@ -401,14 +408,11 @@ TEST_F(CoordinatorTest, ACompletedCheckpointResetsTheConsecutiveFailures) {
 TEST_F(CoordinatorTest, UnfinishedCheckpointExpiresAfterTheTimeout) {
     create({{"execution.checkpointing.timeout", "100ms"},
             {"execution.checkpointing.tolerable-failed-checkpoints", "3"}});
-    coordinator->start();
-    auto started = SteadyClock::now();
     auto future = coordinator->triggerCheckpoint();
     ack(0, 1);
-    ASSERT_TRUE(job.waitFor([&] { return !job.aborted.empty(); }));
-    auto waited = SteadyClock::now() - started;
-    EXPECT_GE(waited, 100ms);
-    EXPECT_LT(waited, 1s);
+    advance(99ms);
+    EXPECT_TRUE(job.abortedIds().empty()) << "aborted before its timeout";
+    advance(1ms);
     EXPECT_EQ(job.abortedIds(), std::vector<int64_t>{1});
     std::string why = failureOf(future);
     EXPECT_NE(why.find("expired"), std::string::npos) << why;
@@ -419,6 +423,23 @@ TEST_F(CoordinatorTest, UnfinishedCheckpointExpiresAfterTheTimeout) {
     ack(1, 1);
     ack(2, 1);
     EXPECT_TRUE(job.completedIds().empty());
+}
+
+TEST_F(CoordinatorTest, TheCoordinatorsThreadExpiresCheckpointsOnTheRealClock) {
+    // The one test of start(): its thread calls tick() with the system clock.
+    Configuration config;
+    config.setString("execution.checkpointing.dir", tmp.path);
+    config.setString("execution.checkpointing.timeout", "50ms");
+    config.setString("execution.checkpointing.tolerable-failed-checkpoints", "3");
+    coordinator = std::make_unique<CheckpointCoordinator>(
+        config, jobId,
+        std::map<std::string, std::pair<int32_t, int32_t>>{{"src", {1, 128}}, {"sum", {2, 128}}},
+        std::vector<int32_t>{0, 0, 1}, job.hooks());
+    coordinator->start();
+    auto future = coordinator->triggerCheckpoint();
+    // An event, not a duration: the abort arrives whenever the machine gets to it.
+    ASSERT_TRUE(job.waitFor([&] { return !job.aborted.empty(); }, 60s));
+    EXPECT_NE(failureOf(future).find("expired"), std::string::npos);
 }
 
 TEST_F(CoordinatorTest, MetadataThatCannotBeWrittenFailsTheCheckpoint) {
@@ -499,30 +520,37 @@ TEST_F(CoordinatorTest, PeriodicTriggerTakesCheckpointsEveryInterval) {
     create({{"execution.checkpointing.interval", "20ms"}});
     EXPECT_TRUE(coordinator->periodicCheckpointsEnabled());
     autoAcknowledge();
-    coordinator->start();
-    ASSERT_TRUE(job.waitFor([&] { return job.completed.size() >= 3; }));
-    coordinator->shutdown(JobStatus::FINISHED);
-    auto ids = job.completedIds();
-    for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], static_cast<int64_t>(i + 1));
-    EXPECT_TRUE(job.abortedIds().empty());
+    advance(19ms);
+    EXPECT_EQ(job.numTriggers(), 0u);
+    advance(1ms);
+    EXPECT_EQ(job.numTriggers(), 1u);
+    advance(19ms);
+    EXPECT_EQ(job.numTriggers(), 1u);
+    advance(1ms);
+    advance(20ms);
+    EXPECT_EQ(job.completedIds(), (std::vector<int64_t>{1, 2, 3}));
+    std::lock_guard lock(job.mutex);
+    for (size_t i = 1; i < job.triggerTimes.size(); ++i)
+        EXPECT_EQ(job.triggerTimes[i] - job.triggerTimes[i - 1], 20ms) << i;
+    EXPECT_TRUE(job.aborted.empty());
 }
 
 TEST_F(CoordinatorTest, NoIntervalMeansNoPeriodicCheckpoints) {
     create();
     EXPECT_FALSE(coordinator->periodicCheckpointsEnabled());
-    coordinator->start();
-    std::this_thread::sleep_for(120ms);
+    advance(std::chrono::hours(1));
     EXPECT_EQ(job.numTriggers(), 0u);
 }
 
 TEST_F(CoordinatorTest, PeriodicTriggerWaitsWhileMaxConcurrentCheckpointsArePending) {
     create({{"execution.checkpointing.interval", "10ms"}});
-    coordinator->start();
-    ASSERT_TRUE(job.waitFor([&] { return job.triggers.size() == 1; }));
-    std::this_thread::sleep_for(150ms);  // 15 intervals, but checkpoint 1 is still pending
+    advance(10ms);
+    EXPECT_EQ(job.numTriggers(), 1u);
+    for (int i = 0; i < 15; ++i) advance(10ms);  // 15 intervals, but checkpoint 1 is pending
     EXPECT_EQ(job.numTriggers(), 1u);
     ackAll(1);
-    ASSERT_TRUE(job.waitFor([&] { return job.triggers.size() == 2; }));
+    advance(0ms);  // the interval has long passed: the next one starts at once
+    ASSERT_EQ(job.numTriggers(), 2u);
     std::lock_guard lock(job.mutex);
     EXPECT_EQ(job.triggers[1].checkpointId, 2);
 }
@@ -530,27 +558,24 @@ TEST_F(CoordinatorTest, PeriodicTriggerWaitsWhileMaxConcurrentCheckpointsArePend
 TEST_F(CoordinatorTest, PeriodicTriggerAllowsMaxConcurrentCheckpoints) {
     create({{"execution.checkpointing.interval", "10ms"},
             {"execution.checkpointing.max-concurrent-checkpoints", "2"}});
-    coordinator->start();
-    ASSERT_TRUE(job.waitFor([&] { return job.triggers.size() == 2; }));
-    std::this_thread::sleep_for(100ms);
+    advance(10ms);
+    advance(10ms);
+    EXPECT_EQ(job.numTriggers(), 2u);
+    for (int i = 0; i < 10; ++i) advance(10ms);
     EXPECT_EQ(job.numTriggers(), 2u);
     EXPECT_EQ(coordinator->pendingBarriers().size(), 2u);
 }
 
 TEST_F(CoordinatorTest, PeriodicTriggerDoesNotSpinWhileAtMaxConcurrentCheckpoints) {
+    // The thread sleeps until the time tick() returns: held back by a pending checkpoint, that
+    // must be ahead of now, or the thread would busy-loop until the checkpoint ends.
     create({{"execution.checkpointing.interval", "10ms"}});
-    coordinator->start();
-    ASSERT_TRUE(job.waitFor([&] { return job.triggers.size() == 1; }));
-    auto cpuMillis = [] {
-        rusage u{};
-        getrusage(RUSAGE_SELF, &u);
-        return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000 +
-               (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000;
-    };
-    auto before = cpuMillis();
-    std::this_thread::sleep_for(300ms);  // checkpoint 1 pending: nothing to do but wait
-    auto used = cpuMillis() - before;
-    EXPECT_LT(used, 60) << "the coordinator used " << used << " ms of CPU in 300 ms of waiting";
+    advance(10ms);
+    ASSERT_EQ(job.numTriggers(), 1u);
+    for (int i = 0; i < 30; ++i) {
+        clock.advance(10ms);
+        EXPECT_GT(coordinator->tick(), clock.now()) << "after " << (i + 1) * 10 << " ms";
+    }
     EXPECT_EQ(job.numTriggers(), 1u);
 }
 
@@ -558,26 +583,26 @@ TEST_F(CoordinatorTest, PeriodicTriggerKeepsMinPauseAfterEachCompletion) {
     create({{"execution.checkpointing.interval", "10ms"},
             {"execution.checkpointing.min-pause", "120ms"}});
     autoAcknowledge();
-    coordinator->start();
-    ASSERT_TRUE(job.waitFor([&] { return job.triggers.size() >= 3; }));
-    coordinator->shutdown(JobStatus::FINISHED);
+    for (int i = 0; i < 40; ++i) advance(10ms);
     std::lock_guard lock(job.mutex);
+    // Completed at once at 10 ms, then each 120 ms after the previous completion.
+    ASSERT_EQ(job.triggerTimes.size(), 4u);
     for (size_t i = 1; i < job.triggerTimes.size(); ++i)
-        EXPECT_GE(job.triggerTimes[i] - job.triggerTimes[i - 1], 120ms) << i;
+        EXPECT_EQ(job.triggerTimes[i] - job.triggerTimes[i - 1], 120ms) << i;
 }
 
 TEST_F(CoordinatorTest, PeriodicTriggerWaitsUntilTheJobIsReady) {
     create({{"execution.checkpointing.interval", "10ms"}});
     job.notReady = "deploying";
     autoAcknowledge();
-    coordinator->start();
-    std::this_thread::sleep_for(80ms);
+    for (int i = 0; i < 8; ++i) advance(10ms);
     EXPECT_EQ(job.numTriggers(), 0u);
     {
         std::lock_guard lock(job.mutex);
         job.notReady.clear();
     }
-    ASSERT_TRUE(job.waitFor([&] { return !job.completed.empty(); }));
+    advance(10ms);
+    ASSERT_FALSE(job.completedIds().empty());
     EXPECT_EQ(job.completedIds()[0], 1);  // no ids used up while not ready
 }
 
@@ -742,14 +767,12 @@ TEST_F(CoordinatorTest, ShutdownAbortsPendingCheckpointsWithoutFailingTheJob) {
 
 TEST_F(CoordinatorTest, NothingIsTriggeredAfterShutdown) {
     create({{"execution.checkpointing.interval", "10ms"}});
-    coordinator->start();
     coordinator->shutdown(JobStatus::CANCELED);
-    size_t triggers = job.numTriggers();
     auto future = coordinator->triggerCheckpoint();
     std::string why = failureOf(future);
     EXPECT_NE(why.find("shutting down"), std::string::npos) << why;
-    std::this_thread::sleep_for(50ms);
-    EXPECT_EQ(job.numTriggers(), triggers);
+    advance(100ms);
+    EXPECT_EQ(job.numTriggers(), 0u);
 }
 
 TEST_F(CoordinatorTest, SavepointsSurviveShutdownWhateverTheRetention) {

@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "../harness/eventually.h"
 #include "sequence_job.h"
 
 namespace weir {
@@ -128,8 +129,10 @@ std::string runAndCancel(const fs::path& root, ExternalizedCheckpointRetention r
         .setExternalizedCheckpointRetention(retention)
         .setNumRetainedCheckpoints(retained);
     JobClient client = env.executeAsync("cancelled");
-    while (client.getCheckpointStatistics().numCompleted < n)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_TRUE(testing::eventually([&] {
+        return client.getCheckpointStatistics().numCompleted >= n;
+    })) << "fewer than "
+        << n << " checkpoints completed";
     client.cancel();
     EXPECT_THROW(client.getJobExecutionResult(), JobCancellationException);
     return (root / "checkpoints" / client.getJobId()).string();
@@ -242,8 +245,8 @@ TEST_F(CheckpointFailuresTest, SavepointOfARunningJobRestoresAndUnclaimedStateIs
         buildSequenceJob(env, root_ / "out", o);
         env.getCheckpointConfig().setCheckpointStorage((root_ / "checkpoints").string());
         JobClient client = env.executeAsync("savepointed");
-        while (client.getCheckpointStatistics().numCompleted < 2)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        ASSERT_TRUE(testing::eventually(
+            [&] { return client.getCheckpointStatistics().numCompleted >= 2; }));
         savepoint = client.triggerSavepoint((root_ / "savepoints").string());
         EXPECT_EQ(client.getJobStatus(), JobStatus::RUNNING);
         client.cancel();

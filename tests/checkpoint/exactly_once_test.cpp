@@ -8,6 +8,7 @@
 
 #include <thread>
 
+#include "../harness/eventually.h"
 #include "sequence_job.h"
 
 namespace weir {
@@ -147,9 +148,10 @@ void ExactlyOnceTest::rescaleThroughSavepoint(const std::string& before, const s
         auto env = StreamExecutionEnvironment::create();
         buildJob(env, CheckpointingMode::EXACTLY_ONCE, 1, 2, false, before);
         JobClient client = env.executeAsync("part 1");
-        while (client.getCheckpointStatistics().numRestarts < 1 ||
-               client.getCheckpointStatistics().numCompleted < 4)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        ASSERT_TRUE(testing::eventually([&] {
+            auto s = client.getCheckpointStatistics();
+            return s.numRestarts >= 1 && s.numCompleted >= 4;
+        }));
         savepoint = client.stopWithSavepoint(false, (root_ / "savepoints").string());
         EXPECT_EQ(client.getJobStatus(), JobStatus::FINISHED);
     }

@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "../harness/eventually.h"
 #include "runtime/checkpoint/checkpoint_storage.h"
 #include "sequence_job.h"
 
@@ -64,7 +65,7 @@ TEST_F(IncrementalCheckpointTest, UploadsOnlyNewFilesAndKeepsExactlyTheReference
     JobClient client = env.executeAsync("incremental");
     uint64_t maxUploaded = 0, reused = 0;
     int64_t seen = 0;
-    while (seen < 12) {
+    ASSERT_TRUE(testing::eventually([&] {
         auto s = client.getCheckpointStatistics();
         if (s.numCompleted > seen) {
             seen = s.numCompleted;
@@ -73,8 +74,8 @@ TEST_F(IncrementalCheckpointTest, UploadsOnlyNewFilesAndKeepsExactlyTheReference
                 reused = std::max(reused, s.lastIncrementalFilesReused);
             }
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
+        return seen >= 12;
+    }));
     client.cancel();
     EXPECT_THROW(client.getJobExecutionResult(), JobCancellationException);
     // Each checkpoint re-uploads nothing that an earlier one uploaded: only the memtable
@@ -118,8 +119,8 @@ TEST_F(IncrementalCheckpointTest, RestoresAtAnotherParallelismFromARetainedCheck
             .setExternalizedCheckpointRetention(
                 ExternalizedCheckpointRetention::RETAIN_ON_CANCELLATION);
         JobClient client = env.executeAsync("incremental, part 1");
-        while (client.getCheckpointStatistics().numCompleted < 4)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        ASSERT_TRUE(testing::eventually(
+            [&] { return client.getCheckpointStatistics().numCompleted >= 4; }));
         client.cancel();
         EXPECT_THROW(client.getJobExecutionResult(), JobCancellationException);
         jobDir = (root_ / "checkpoints" / client.getJobId()).string();

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "../harness/eventually.h"
 #include "sequence_job.h"
 
 namespace weir {
@@ -55,8 +56,8 @@ protected:
             })
             .sinkTo(DiscardingSink<int64_t>());
         JobClient client = env.executeAsync(drain ? "drained" : "suspended");
-        while (client.getCheckpointStatistics().numCompleted < 3)
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        EXPECT_TRUE(testing::eventually(
+            [&] { return client.getCheckpointStatistics().numCompleted >= 3; }));
         std::string savepoint = client.stopWithSavepoint(drain, (root_ / "savepoints").string());
         EXPECT_TRUE(fs::exists(fs::path(savepoint) / "_metadata"));
         EXPECT_EQ(client.getJobStatus(), JobStatus::FINISHED);

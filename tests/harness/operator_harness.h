@@ -1,7 +1,8 @@
 #pragma once
-// OneInputOperatorHarness: drives one operator by hand — elements, watermarks, processing time —
-// and records everything it emits (records with timestamps, watermarks, side outputs), as
-// Flink's operator test harnesses do. Processing time is a manual clock.
+// Operator harnesses: drive one operator by hand (elements and watermarks of each input,
+// processing time, checkpoint barriers, snapshot and restore, also as one subtask of a rescaled
+// operator) and record everything it emits (records with timestamps, watermarks, side outputs),
+// as Flink's operator test harnesses do. Processing time is a manual clock.
 
 #include <map>
 #include <memory>
@@ -9,13 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "weir/api/operator_state.h"
-#include "weir/api/output_tag.h"
 #include "weir/core/key_groups.h"
+#include "weir/functions/operator_state.h"
+#include "weir/functions/output_tag.h"
+#include "weir/functions/processing_time_service.h"
 #include "weir/runtime/output.h"
 #include "weir/runtime/state/keyed_state_backend.h"
 #include "weir/runtime/stream_operator.h"
-#include "weir/runtime/time/processing_time_service.h"
 
 namespace weir::testing {
 
@@ -81,37 +82,62 @@ public:
     std::map<std::string, std::function<void(const void*, int64_t)>> sideCopiers;
 };
 
-template <class IN, class OUT>
-class OneInputOperatorHarness {
+/// How a harness places its operator: keyed or not, the runtime mode, and which subtask of how
+/// many it is (the keyed backend then owns that subtask's key groups, as after a rescale).
+struct HarnessOptions {
+    bool keyed = true;
+    RuntimeExecutionMode mode = RuntimeExecutionMode::STREAMING;
+    int32_t subtaskIndex = 0;
+    int32_t parallelism = 1;
+    int32_t maxParallelism = 128;
+};
+
+/// What a task stores for an operator at a checkpoint barrier: its keyed state (all key groups
+/// of its range) and its operator state.
+struct HarnessSnapshot {
+    KeyedStateSnapshot keyed;
+    std::vector<OperatorStateEntry> operatorState;
+};
+
+/// Everything but the inputs: setup, watermarks, time, output, snapshots and restores.
+template <class OUT>
+class OperatorHarnessBase {
 public:
-    /// `keyed`: give the operator a keyed state backend (for operators after keyBy).
-    explicit OneInputOperatorHarness(std::unique_ptr<StreamOperator> op, bool keyed = true,
-                                     RuntimeExecutionMode mode = RuntimeExecutionMode::STREAMING) {
+    OperatorHarnessBase(std::unique_ptr<StreamOperator> op, HarnessOptions o) : options_(o) {
         operator_ = std::move(op);
         setup_.operatorName = "operator under test";
         setup_.taskInfo.taskName = "harness";
-        setup_.executionMode = mode;
+        setup_.taskInfo.subtaskIndex = o.subtaskIndex;
+        setup_.taskInfo.parallelism = o.parallelism;
+        setup_.taskInfo.maxParallelism = o.maxParallelism;
+        setup_.executionMode = o.mode;
+        if (o.keyed)
+            backend_ = std::make_unique<KeyedStateBackend>(
+                keygroups::rangeForOperatorIndex(o.maxParallelism, o.parallelism, o.subtaskIndex),
+                o.maxParallelism);
+    }
+    // Movable until open() (harnesses are made by helper functions); pointers into the harness
+    // are handed to the operator only there.
+    OperatorHarnessBase(OperatorHarnessBase&&) = default;
+    virtual ~OperatorHarnessBase() = default;
+
+    void open() {
         setup_.configuration = &configuration_;
         setup_.processingTimeService = &time_;
         setup_.operatorStateStore = &operatorState_;
-        if (keyed) {
-            backend_ = std::make_unique<KeyedStateBackend>(KeyGroupRange{0, 128}, 128);
-            setup_.keyedStateBackend = backend_.get();
-        }
-    }
-    void open() {
+        setup_.keyedStateBackend = backend_.get();
         operator_->setup(setup_, &output_);
         operator_->initializeState();
         operator_->open();
-        input_ = dynamic_cast<Input<IN>*>(operator_->input(0));
+        bindInputs();
     }
-    void processElement(const IN& value, int64_t timestamp = kNoTimestamp) {
-        input_->processElement(value, timestamp);
+    void processWatermark(int64_t wm, int input = 0) { operator_->processWatermark(wm, input); }
+    void processWatermarkStatus(bool idle, int input = 0) {
+        operator_->processWatermarkStatus(idle, input);
     }
-    void processWatermark(int64_t wm) { operator_->processWatermark(wm, 0); }
     void setProcessingTime(int64_t time) { time_.advanceTo(time); }
-    void endInput() {
-        operator_->endInput(0);
+    void endInput(int numInputs = 1) {
+        for (int i = 0; i < numInputs; ++i) operator_->endInput(i);
         operator_->finish();
     }
     void close() { operator_->close(); }
@@ -152,38 +178,114 @@ public:
         operator_->snapshotState(checkpointId, 0);
         return backend_->snapshot();
     }
+    /// Checkpoint barrier `checkpointId` reaches the operator: what the task does with it
+    /// (prepareSnapshotPreBarrier, which may emit, then the snapshot of both kinds of state).
+    HarnessSnapshot processBarrier(int64_t checkpointId) {
+        HarnessSnapshot s;
+        operator_->prepareSnapshotPreBarrier(checkpointId);
+        operator_->snapshotState(checkpointId, 0);
+        if (backend_) s.keyed = backend_->snapshot();
+        s.operatorState = operatorState_.snapshot();
+        return s;
+    }
     /// Before open(): restores the key groups of this harness's range from `snapshot`, as a
     /// restarted (possibly rescaled) subtask does.
     void restoreKeyedState(const KeyedStateSnapshot& snapshot) {
+        restoreKeyedState(std::vector<const KeyedStateSnapshot*>{&snapshot});
+    }
+    /// The same from the snapshots of every old subtask (a rescale reads the sections of its
+    /// key groups from whichever old subtask had them).
+    void restoreKeyedState(const std::vector<const KeyedStateSnapshot*>& snapshots) {
         std::vector<KeyGroupSection> sections;
-        KeyGroupRange overlap = snapshot.range.intersect(backend_->keyGroupRange());
-        for (int32_t g = overlap.start; g < overlap.end; ++g)
-            sections.push_back({g, snapshot.section(g)});
-        backend_->restore(sections, snapshot.types);
+        KeyedStateTypes types;
+        for (const auto* snapshot : snapshots) {
+            KeyGroupRange overlap = snapshot->range.intersect(backend_->keyGroupRange());
+            for (int32_t g = overlap.start; g < overlap.end; ++g)
+                sections.push_back({g, snapshot->section(g)});
+            types = snapshot->types;
+        }
+        backend_->restore(sections, types);
         setup_.restored = true;
     }
     /// The operator state (list, union and broadcast state) as a task snapshots it, after
     /// snapshotKeyedState; and its restore, before open().
-    std::vector<OperatorStateEntry> snapshotOperatorState() const { return operatorState_.snapshot(); }
+    std::vector<OperatorStateEntry> snapshotOperatorState() const {
+        return operatorState_.snapshot();
+    }
     void restoreOperatorState(std::vector<OperatorStateEntry> entries) {
         operatorState_.restore(std::move(entries));
         setup_.restored = true;
+    }
+    /// Restores what processBarrier() returned (at the same parallelism).
+    void restore(const HarnessSnapshot& s) {
+        if (backend_) restoreKeyedState(s.keyed);
+        restoreOperatorState(s.operatorState);
     }
 
     Configuration& configuration() { return configuration_; }
     CollectingOutput<OUT>& output() { return output_; }
     StreamOperator& op() { return *operator_; }
+    KeyGroupRange keyGroupRange() const { return backend_->keyGroupRange(); }
 
-private:
+protected:
+    virtual void bindInputs() = 0;
+
+    HarnessOptions options_;
     Configuration configuration_;
     ManualProcessingTimeService time_;
     std::unique_ptr<KeyedStateBackend> backend_;
     OperatorStateStore operatorState_;
     OperatorSetup setup_;
     CollectingOutput<OUT> output_;
-    Input<IN>* input_ = nullptr;
     // Last: the operator (and its timer service) goes before the backend and clock it uses.
     std::unique_ptr<StreamOperator> operator_;
+};
+
+template <class IN, class OUT>
+class OneInputOperatorHarness final : public OperatorHarnessBase<OUT> {
+public:
+    /// `keyed`: give the operator a keyed state backend (for operators after keyBy).
+    explicit OneInputOperatorHarness(std::unique_ptr<StreamOperator> op, bool keyed = true,
+                                     RuntimeExecutionMode mode = RuntimeExecutionMode::STREAMING)
+        : OperatorHarnessBase<OUT>(std::move(op), HarnessOptions{keyed, mode}) {}
+    OneInputOperatorHarness(std::unique_ptr<StreamOperator> op, HarnessOptions options)
+        : OperatorHarnessBase<OUT>(std::move(op), options) {}
+
+    void processElement(const IN& value, int64_t timestamp = kNoTimestamp) {
+        input_->processElement(value, timestamp);
+    }
+
+private:
+    void bindInputs() override { input_ = dynamic_cast<Input<IN>*>(this->operator_->input(0)); }
+    Input<IN>* input_ = nullptr;
+};
+
+/// Drives a two-input operator (connect, co-process, joins, broadcast process): elements and
+/// watermarks of each input, and everything of the base.
+template <class IN1, class IN2, class OUT>
+class TwoInputOperatorHarness final : public OperatorHarnessBase<OUT> {
+public:
+    explicit TwoInputOperatorHarness(std::unique_ptr<StreamOperator> op,
+                                     HarnessOptions options = {})
+        : OperatorHarnessBase<OUT>(std::move(op), options) {}
+
+    void processElement1(const IN1& value, int64_t timestamp = kNoTimestamp) {
+        first_->processElement(value, timestamp);
+    }
+    void processElement2(const IN2& value, int64_t timestamp = kNoTimestamp) {
+        second_->processElement(value, timestamp);
+    }
+    void processWatermark1(int64_t wm) { this->processWatermark(wm, 0); }
+    void processWatermark2(int64_t wm) { this->processWatermark(wm, 1); }
+    void endInput() { OperatorHarnessBase<OUT>::endInput(2); }
+
+private:
+    void bindInputs() override {
+        first_ = dynamic_cast<Input<IN1>*>(this->operator_->input(0));
+        second_ = dynamic_cast<Input<IN2>*>(this->operator_->input(1));
+    }
+    Input<IN1>* first_ = nullptr;
+    Input<IN2>* second_ = nullptr;
 };
 
 }  // namespace weir::testing

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "weir/api/runtime_context.h"
+#include "weir/runtime/runtime_context.h"
 #include "weir/weir.h"
 
 namespace weir {

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "../harness/operator_harness.h"
-#include "weir/api/runtime_context.h"
 #include "weir/core/key_hash.h"
+#include "weir/runtime/runtime_context.h"
 #include "weir/runtime/state/rocksdb_state.h"
 #include "weir/runtime/state/state_factory.h"
 

@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "../harness/operator_harness.h"
-#include "weir/api/operator_state.h"
-#include "weir/api/runtime_context.h"
-#include "weir/api/windows/window.h"
 #include "weir/core/key_hash.h"
+#include "weir/functions/operator_state.h"
+#include "weir/functions/windows/window.h"
+#include "weir/runtime/runtime_context.h"
 #include "weir/runtime/state/keyed_state_backend.h"
 #include "weir/runtime/state/state_snapshot.h"
 #include "weir/runtime/time/internal_timer_service.h"

@@ -1,4 +1,4 @@
-#include "weir/api/watermark_strategy.h"
+#include "weir/functions/watermark_strategy.h"
 
 #include <gtest/gtest.h>
 

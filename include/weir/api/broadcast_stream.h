@@ -3,8 +3,8 @@
 
 #include <memory>
 
-#include "weir/api/broadcast.h"
 #include "weir/api/keyed_stream.h"
+#include "weir/functions/broadcast.h"
 #include "weir/runtime/operators/broadcast_process_operator.h"
 
 namespace weir {

@@ -9,13 +9,13 @@
 #include <type_traits>
 #include <vector>
 
-#include "weir/api/function_traits.h"
-#include "weir/api/output_tag.h"
-#include "weir/api/sink.h"
 #include "weir/api/stream_execution_environment.h"
 #include "weir/connectors/collect_sink.h"
 #include "weir/connectors/print_sink.h"
 #include "weir/connectors/text_output_sink.h"
+#include "weir/functions/function_traits.h"
+#include "weir/functions/output_tag.h"
+#include "weir/functions/sink.h"
 #include "weir/runtime/operators/basic_operators.h"
 #include "weir/runtime/operators/process_operators.h"
 #include "weir/runtime/operators/sink_operator.h"

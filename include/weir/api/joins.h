@@ -15,8 +15,8 @@
 #include <variant>
 #include <vector>
 
-#include "weir/api/join_functions.h"
 #include "weir/api/windowed_stream.h"
+#include "weir/functions/join_functions.h"
 #include "weir/runtime/operators/interval_join_operator.h"
 
 namespace weir {

@@ -14,12 +14,12 @@
 #include <vector>
 
 #include "weir/api/checkpoint_config.h"
-#include "weir/api/job_client.h"
-#include "weir/api/source.h"
-#include "weir/api/watermark_strategy.h"
 #include "weir/connectors/collection_source.h"
 #include "weir/core/configuration.h"
+#include "weir/core/job_client.h"
 #include "weir/core/options.h"
+#include "weir/functions/source.h"
+#include "weir/functions/watermark_strategy.h"
 #include "weir/graph/transformation.h"
 #include "weir/runtime/operators/source_operator.h"
 

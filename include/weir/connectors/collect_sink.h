@@ -6,7 +6,7 @@
 #include <mutex>
 #include <vector>
 
-#include "weir/api/sink.h"
+#include "weir/functions/sink.h"
 
 namespace weir {
 

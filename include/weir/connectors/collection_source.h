@@ -5,8 +5,8 @@
 #include <memory>
 #include <vector>
 
-#include "weir/api/source.h"
 #include "weir/connectors/index_range_splits.h"
+#include "weir/functions/source.h"
 
 namespace weir {
 

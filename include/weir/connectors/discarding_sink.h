@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "weir/api/sink.h"
+#include "weir/functions/sink.h"
 
 namespace weir {
 

@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "weir/api/source.h"
 #include "weir/core/serializer.h"
+#include "weir/functions/source.h"
 
 namespace weir {
 

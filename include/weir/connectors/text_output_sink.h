@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "weir/api/sink.h"
 #include "weir/core/to_string.h"
+#include "weir/functions/sink.h"
 
 namespace weir {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "weir/core/configuration.h"
-#include "weir/runtime/task_info.h"
+#include "weir/core/runtime_mode.h"
 
 namespace weir {
 

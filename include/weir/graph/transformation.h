@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "weir/api/source.h"
+#include "weir/functions/source.h"
 #include "weir/runtime/partitioner.h"
 #include "weir/runtime/stream_operator.h"
 #include "weir/runtime/type_information.h"
@@ -22,8 +22,6 @@ enum class TransformationKind { SOURCE, ONE_INPUT, TWO_INPUT, SINK, PARTITION, U
 
 /// Whether an operator may be chained to its predecessor (HEAD: starts a chain) or to anything.
 enum class ChainingStrategy { ALWAYS, HEAD, NEVER };
-
-using OperatorFactory = std::function<std::unique_ptr<StreamOperator>()>;
 
 struct Transformation {
     int32_t id = 0;

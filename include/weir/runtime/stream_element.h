@@ -2,9 +2,13 @@
 // The elements that travel in band on a channel, and their wire tags.
 //
 // Inside a data buffer each element is a one-byte tag followed by its payload:
+// clang-format off
 //   kRecord            u32 length, then the serialized value
-//   kRecordWithTime    u32 length, then int64 timestamp and the serialized value (length covers
-//   both) kWatermark         int64 watermark kWatermarkStatus   one byte: 1 idle, 0 active
+//   kRecordWithTime    u32 length, then int64 timestamp and the serialized value
+//                      (the length covers both)
+//   kWatermark         int64 watermark
+//   kWatermarkStatus   one byte: 1 idle, 0 active
+// clang-format on
 // Records are length-prefixed so a reader can copy or skip them without decoding; an element may
 // span two buffers. Control events (end of partition, checkpoint barriers) travel as their own
 // queue entries between buffers, never inside one.

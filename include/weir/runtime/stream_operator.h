@@ -24,8 +24,8 @@
 
 #include "weir/core/check.h"
 #include "weir/core/configuration.h"
+#include "weir/functions/task_info.h"
 #include "weir/runtime/output.h"
-#include "weir/runtime/task_info.h"
 
 namespace weir {
 
@@ -226,5 +226,8 @@ private:
     First first_{this};
     Second second_{this};
 };
+
+/// Makes one operator instance per subtask (a transformation's, a chained operator's).
+using OperatorFactory = std::function<std::unique_ptr<StreamOperator>()>;
 
 }  // namespace weir

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "weir/runtime/buffer.h"
+#include "weir/core/buffer.h"
 
 namespace weir {
 

@@ -17,7 +17,7 @@ bool isSavepoint(SnapshotKind kind) {
 CheckpointCoordinator::CheckpointCoordinator(
     const Configuration& config, std::string jobId,
     std::map<std::string, std::pair<int32_t, int32_t>> operators, std::vector<int32_t> taskSubtasks,
-    Hooks hooks)
+    Hooks hooks, Clock& clock)
     : jobId_(std::move(jobId)),
       timeout_(config.get(options::kCheckpointTimeout)),
       minPause_(config.get(options::kMinPauseBetweenCheckpoints)),
@@ -30,8 +30,10 @@ CheckpointCoordinator::CheckpointCoordinator(
       storage_(config, jobId_),
       operators_(std::move(operators)),
       taskSubtasks_(std::move(taskSubtasks)),
-      hooks_(std::move(hooks)) {
+      hooks_(std::move(hooks)),
+      clock_(clock) {
     if (auto interval = config.getOptional(options::kCheckpointingInterval)) interval_ = *interval;
+    nextTrigger_ = clock_.now() + interval_;
     if (timeout_.count() <= 0)
         throw ConfigException("execution.checkpointing.timeout must be positive");
 }
@@ -46,6 +48,10 @@ CheckpointCoordinator::~CheckpointCoordinator() {
 }
 
 void CheckpointCoordinator::start() {
+    {
+        std::lock_guard lock(mutex_);
+        nextTrigger_ = clock_.now() + interval_;
+    }
     thread_ = std::thread([this] { run(); });
 }
 
@@ -98,66 +104,72 @@ CheckpointStatistics CheckpointCoordinator::stats() const {
 }
 
 void CheckpointCoordinator::run() {
-    using Clock = std::chrono::steady_clock;
-    auto nextTrigger = Clock::now() + interval_;
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-        // Wake up for timeouts at least every 50 ms, and at the next trigger time unless that
-        // has passed already (a trigger held back by max-concurrent or min-pause must not spin).
-        auto wakeAt = Clock::now() + std::chrono::milliseconds(50);
-        if (periodicCheckpointsEnabled() && nextTrigger > Clock::now())
-            wakeAt = std::min(wakeAt, nextTrigger);
-        cv_.wait_until(lock, wakeAt, [&] { return stopping_; });
-        if (stopping_) break;
-        auto now = Clock::now();
-
-        std::vector<std::pair<int64_t, bool>> expired;  // (id, savepoint)
-        for (const auto& [id, p] : pending_)
-            if (now - p->started >= timeout_) expired.emplace_back(id, isSavepoint(p->kind));
-        if (!expired.empty()) {
-            lock.unlock();
-            for (auto [id, savepoint] : expired)
-                abort(id,
-                      std::string(savepoint ? "savepoint " : "checkpoint ") + std::to_string(id) +
-                          " expired before completing (execution.checkpointing.timeout " +
-                          std::to_string(timeout_.count()) + " ms)",
-                      true);
-            lock.lock();
-            continue;
-        }
-
-        if (!periodicCheckpointsEnabled() || now < nextTrigger) continue;
-        size_t inProgress = 0;
-        for (const auto& [id, p] : pending_) inProgress += isSavepoint(p->kind) ? 0 : 1;
-        if (inProgress >= static_cast<size_t>(maxConcurrent_)) continue;
-        if (minPause_.count() > 0 && lastCompletion_ != Clock::time_point{} &&
-            now < lastCompletion_ + minPause_) {
-            nextTrigger = lastCompletion_ + minPause_;
-            continue;
-        }
-        nextTrigger = now + interval_;
         lock.unlock();
-        std::string reason;
-        if (!startPending(SnapshotKind::kCheckpoint, "", reason))
-            log::debug("checkpoint not triggered: {}", reason);
-        if (!reason.empty() && reason.rfind("storage: ", 0) == 0) {
-            // The storage failed (e.g. the directory cannot be created): a checkpoint failure.
-            bool fail = false;
-            {
-                std::lock_guard relock(mutex_);
-                ++stats_.numFailed;
-                stats_.lastFailure = reason;
-                fail = ++consecutiveFailures_ > tolerableFailures_;
-            }
-            log::warn("checkpoint could not start: {}", reason);
-            if (fail && hooks_.failJob)
-                hooks_.failJob(
-                    "exceeded the checkpoint tolerable failure threshold (" +
-                    std::to_string(tolerableFailures_) +
-                    ", execution.checkpointing.tolerable-failed-checkpoints): " + reason);
-        }
+        Clock::TimePoint wakeAt = tick();
+        lock.lock();
+        cv_.wait_until(lock, wakeAt, [&] { return stopping_; });
+    }
+}
+
+Clock::TimePoint CheckpointCoordinator::tick() {
+    // Timeouts are checked at least every 50 ms; the next trigger time counts only when it is
+    // still ahead (one held back by max-concurrent or min-pause must not make the loop spin).
+    constexpr auto kTimeoutCheck = std::chrono::milliseconds(50);
+    auto now = clock_.now();
+    std::unique_lock lock(mutex_);
+    if (stopping_) return now + kTimeoutCheck;
+
+    std::vector<std::pair<int64_t, bool>> expired;  // (id, savepoint)
+    for (const auto& [id, p] : pending_)
+        if (now - p->started >= timeout_) expired.emplace_back(id, isSavepoint(p->kind));
+    if (!expired.empty()) {
+        lock.unlock();
+        for (auto [id, savepoint] : expired)
+            abort(id,
+                  std::string(savepoint ? "savepoint " : "checkpoint ") + std::to_string(id) +
+                      " expired before completing (execution.checkpointing.timeout " +
+                      std::to_string(timeout_.count()) + " ms)",
+                  true);
         lock.lock();
     }
+    auto wakeAt = [&] {
+        auto at = now + kTimeoutCheck;
+        if (periodicCheckpointsEnabled() && nextTrigger_ > now) at = std::min(at, nextTrigger_);
+        return at;
+    };
+    if (!periodicCheckpointsEnabled() || now < nextTrigger_) return wakeAt();
+    size_t inProgress = 0;
+    for (const auto& [id, p] : pending_) inProgress += isSavepoint(p->kind) ? 0 : 1;
+    if (inProgress >= static_cast<size_t>(maxConcurrent_)) return wakeAt();
+    if (minPause_.count() > 0 && lastCompletion_ != Clock::TimePoint{} &&
+        now < lastCompletion_ + minPause_) {
+        nextTrigger_ = lastCompletion_ + minPause_;
+        return wakeAt();
+    }
+    nextTrigger_ = now + interval_;
+    Clock::TimePoint next = wakeAt();
+    lock.unlock();
+    std::string reason;
+    if (!startPending(SnapshotKind::kCheckpoint, "", reason))
+        log::debug("checkpoint not triggered: {}", reason);
+    if (!reason.empty() && reason.rfind("storage: ", 0) == 0) {
+        // The storage failed (e.g. the directory cannot be created): a checkpoint failure.
+        bool fail = false;
+        {
+            std::lock_guard relock(mutex_);
+            ++stats_.numFailed;
+            stats_.lastFailure = reason;
+            fail = ++consecutiveFailures_ > tolerableFailures_;
+        }
+        log::warn("checkpoint could not start: {}", reason);
+        if (fail && hooks_.failJob)
+            hooks_.failJob("exceeded the checkpoint tolerable failure threshold (" +
+                           std::to_string(tolerableFailures_) +
+                           ", execution.checkpointing.tolerable-failed-checkpoints): " + reason);
+    }
+    return next;
 }
 
 std::shared_ptr<CheckpointCoordinator::Pending> CheckpointCoordinator::startPending(
@@ -168,8 +180,8 @@ std::shared_ptr<CheckpointCoordinator::Pending> CheckpointCoordinator::startPend
     if (!reason.empty()) return nullptr;
     auto p = std::make_shared<Pending>();
     p->kind = kind;
-    p->timestamp = currentTimeMillis();
-    p->started = std::chrono::steady_clock::now();
+    p->timestamp = clock_.currentTimeMillis();
+    p->started = clock_.now();
     p->acked.assign(taskSubtasks_.size(), false);
     p->savepointPromise = std::move(savepointPromise);
     p->checkpointPromise = std::move(checkpointPromise);
@@ -301,9 +313,8 @@ void CheckpointCoordinator::complete(std::shared_ptr<Pending> p) {
         return;
     }
     p->result.externalPath = p->location->directory();
-    auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - p->started)
-                        .count();
+    auto duration =
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - p->started).count();
     std::vector<CompletedCheckpoint> subsumed;
     std::vector<int64_t> older;
     {
@@ -319,7 +330,7 @@ void CheckpointCoordinator::complete(std::shared_ptr<Pending> p) {
         if (!savepoint) {
             ++stats_.numCompleted;
             consecutiveFailures_ = 0;
-            lastCompletion_ = std::chrono::steady_clock::now();
+            lastCompletion_ = clock_.now();
             completed_.push_back(p->result);
             while (completed_.size() > static_cast<size_t>(numRetained_)) {
                 subsumed.push_back(std::move(completed_.front()));

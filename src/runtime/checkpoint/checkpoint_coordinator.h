@@ -10,6 +10,9 @@
 // tolerable-failed-checkpoints consecutive failures fail the job over. The newest num-retained
 // checkpoints are kept; older ones are deleted when a newer one completes.
 //
+// Time comes from an injected Clock: start() runs tick() on the coordinator's own thread with
+// the real clock; tests give a ManualClock, advance it and call tick() themselves.
+//
 // Thread-safety: every public method is thread-safe. Hooks are called without the lock held.
 
 #include <chrono>
@@ -27,10 +30,11 @@
 #include <thread>
 #include <vector>
 
+#include "core/time/clock.h"
 #include "runtime/checkpoint/checkpoint_responder.h"
 #include "runtime/checkpoint/checkpoint_storage.h"
-#include "weir/api/job_client.h"
 #include "weir/core/configuration.h"
+#include "weir/core/job_client.h"
 #include "weir/runtime/checkpoint/checkpointing_options.h"
 #include "weir/runtime/stream_element.h"
 
@@ -53,12 +57,18 @@ public:
     /// index.
     CheckpointCoordinator(const Configuration& config, std::string jobId,
                           std::map<std::string, std::pair<int32_t, int32_t>> operators,
-                          std::vector<int32_t> taskSubtasks, Hooks hooks);
+                          std::vector<int32_t> taskSubtasks, Hooks hooks,
+                          Clock& clock = Clock::system());
     ~CheckpointCoordinator() override;
 
     bool periodicCheckpointsEnabled() const { return interval_.count() > 0; }
-    /// Starts the periodic trigger thread (if an interval is set) and the timeout checks.
+    /// Starts the coordinator's thread, which calls tick() whenever it says.
     void start();
+    /// Does what is due at the clock's time: aborts checkpoints past their timeout, then triggers
+    /// the periodic checkpoint if its interval has passed, fewer than max-concurrent checkpoints
+    /// are in progress and min-pause has passed since the last completion. Returns when it should
+    /// be called next (never now: a trigger held back waits for an event or the next interval).
+    Clock::TimePoint tick();
     /// Aborts the pending checkpoints (job restarting) and starts a new execution epoch: acks
     /// of the old tasks are ignored from now on.
     int64_t restartEpoch();
@@ -99,7 +109,7 @@ private:
         int64_t id = 0;
         int64_t timestamp = 0;
         SnapshotKind kind = SnapshotKind::kCheckpoint;
-        std::chrono::steady_clock::time_point started;
+        Clock::TimePoint started;
         std::shared_ptr<CheckpointStorageLocation> location;
         std::vector<bool> acked;
         size_t numAcked = 0;
@@ -148,7 +158,9 @@ private:
     std::deque<CompletedCheckpoint> completed_;
     int32_t consecutiveFailures_ = 0;
     std::set<std::string> sharedCandidates_;  // shared files to delete when unreferenced
-    std::chrono::steady_clock::time_point lastCompletion_{};
+    Clock& clock_;
+    Clock::TimePoint nextTrigger_{};
+    Clock::TimePoint lastCompletion_{};
     CheckpointStatistics stats_;
 };
 

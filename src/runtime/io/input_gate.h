@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-#include "weir/runtime/buffer.h"
+#include "weir/core/buffer.h"
 #include "weir/runtime/stream_element.h"
 
 namespace weir {

@@ -33,7 +33,7 @@
 #include "runtime/task/mailbox.h"
 #include "runtime/task/task_deployment.h"
 #include "runtime/task/task_timer_service.h"
-#include "weir/api/operator_state.h"
+#include "weir/functions/operator_state.h"
 #include "weir/runtime/network_input.h"
 #include "weir/runtime/record_writer.h"
 #include "weir/runtime/state/keyed_state_backend.h"
@@ -168,7 +168,7 @@ private:
     bool stopDrains_ = false;
     bool suspendedInput_ = false;  // an input ended with a suspending end of partition
     bool jobEnded_ = false;
-    TaskTimerService timers_;
+    TaskTimerService timers_{deployment_.clock ? *deployment_.clock : Clock::system()};
     std::vector<std::unique_ptr<StreamOperator>> operators_;  // head first
     std::vector<std::unique_ptr<ElementOutput>> outputs_;
     std::vector<std::unique_ptr<NetworkInputBase>> inputs_;

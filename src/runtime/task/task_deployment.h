@@ -6,10 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "core/time/clock.h"
 #include "runtime/checkpoint/state_assignment.h"
 #include "weir/core/configuration.h"
-#include "weir/graph/transformation.h"
-#include "weir/runtime/task_info.h"
+#include "weir/functions/task_info.h"
+#include "weir/runtime/partitioner.h"
+#include "weir/runtime/stream_operator.h"
+#include "weir/runtime/type_information.h"
 
 namespace weir {
 
@@ -70,6 +73,8 @@ struct TaskDeployment {
     TaskCheckpointSettings checkpointing;
     /// Per operator (same order as `operators`): the state to restore, or null.
     std::vector<std::shared_ptr<const OperatorRestore>> restores;
+    /// Processing time of the task's timers (null: the system clock).
+    const Clock* clock = nullptr;
 };
 
 }  // namespace weir

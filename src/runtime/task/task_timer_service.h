@@ -1,7 +1,8 @@
 #pragma once
 // TaskTimerService: the ProcessingTimeService of a StreamTask. Timers are kept in a priority queue
 // and fired by the task's mailbox loop (fireDue), which also sleeps no longer than the next
-// deadline. Used only from the task thread.
+// deadline. Processing time comes from an injected Clock (the system clock unless a test gives a
+// ManualClock). Used only from the task thread.
 
 #include <chrono>
 #include <cstdint>
@@ -9,14 +10,16 @@
 #include <queue>
 #include <vector>
 
-#include "weir/core/time.h"
-#include "weir/runtime/time/processing_time_service.h"
+#include "core/time/clock.h"
+#include "weir/functions/processing_time_service.h"
 
 namespace weir {
 
 class TaskTimerService final : public ProcessingTimeService {
 public:
-    int64_t getCurrentProcessingTime() override { return currentTimeMillis(); }
+    explicit TaskTimerService(const Clock& clock = Clock::system()) : clock_(clock) {}
+
+    int64_t getCurrentProcessingTime() override { return clock_.currentTimeMillis(); }
 
     void registerTimer(int64_t time, std::function<void(int64_t)> callback) override {
         timers_.push(Entry{time, sequence_++, std::move(callback)});
@@ -42,6 +45,7 @@ public:
     }
 
     bool empty() const { return timers_.empty(); }
+    size_t size() const { return timers_.size(); }
 
 private:
     struct Entry {
@@ -52,6 +56,7 @@ private:
             return time != o.time ? time > o.time : sequence > o.sequence;
         }
     };
+    const Clock& clock_;
     std::priority_queue<Entry, std::vector<Entry>, std::greater<>> timers_;
     uint64_t sequence_ = 0;
 };

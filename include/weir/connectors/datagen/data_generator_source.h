@@ -18,10 +18,10 @@
 #include <string>
 #include <utility>
 
-#include "weir/api/source.h"
 #include "weir/connectors/datagen/rate_limiter_strategy.h"
 #include "weir/connectors/index_range_splits.h"
 #include "weir/core/exceptions.h"
+#include "weir/functions/source.h"
 
 namespace weir {
 

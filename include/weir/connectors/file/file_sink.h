@@ -47,12 +47,12 @@
 #include <utility>
 #include <vector>
 
-#include "weir/api/sink.h"
 #include "weir/connectors/file/bucket_assigner.h"
 #include "weir/connectors/file/rolling_policy.h"
 #include "weir/core/exceptions.h"
 #include "weir/core/time.h"
 #include "weir/core/to_string.h"
+#include "weir/functions/sink.h"
 
 namespace weir {
 

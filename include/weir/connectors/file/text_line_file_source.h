@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "weir/api/source.h"
+#include "weir/functions/source.h"
 
 namespace weir {
 

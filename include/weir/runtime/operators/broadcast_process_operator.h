@@ -8,8 +8,9 @@
 #include <type_traits>
 #include <vector>
 
-#include "weir/api/broadcast.h"
+#include "weir/functions/broadcast.h"
 #include "weir/runtime/operators/udf_operator.h"
+#include "weir/runtime/runtime_context.h"
 #include "weir/runtime/state/keyed_state_backend.h"
 #include "weir/runtime/time/internal_timer_service.h"
 

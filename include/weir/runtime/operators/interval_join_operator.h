@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "weir/api/join_functions.h"
+#include "weir/functions/join_functions.h"
 #include "weir/runtime/operators/udf_operator.h"
 #include "weir/runtime/state/state_factory.h"
 #include "weir/runtime/time/internal_timer_service.h"

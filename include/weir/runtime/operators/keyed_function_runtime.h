@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "weir/api/functions.h"
+#include "weir/functions/functions.h"
 #include "weir/runtime/operators/udf_operator.h"
 #include "weir/runtime/state/keyed_state_backend.h"
 #include "weir/runtime/time/internal_timer_service.h"

@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "weir/api/operator_state.h"
-#include "weir/api/sink.h"
+#include "weir/functions/operator_state.h"
+#include "weir/functions/sink.h"
 #include "weir/runtime/stream_operator.h"
 
 namespace weir {

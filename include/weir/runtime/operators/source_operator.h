@@ -11,10 +11,10 @@
 
 #include <memory>
 
-#include "weir/api/operator_state.h"
-#include "weir/api/source.h"
-#include "weir/api/watermark_strategy.h"
 #include "weir/core/options.h"
+#include "weir/functions/operator_state.h"
+#include "weir/functions/source.h"
+#include "weir/functions/watermark_strategy.h"
 #include "weir/runtime/stream_operator.h"
 #include "weir/runtime/time/watermark_emitter.h"
 

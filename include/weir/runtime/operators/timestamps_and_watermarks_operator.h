@@ -5,8 +5,8 @@
 
 #include <memory>
 
-#include "weir/api/watermark_strategy.h"
 #include "weir/core/options.h"
+#include "weir/functions/watermark_strategy.h"
 #include "weir/runtime/stream_operator.h"
 #include "weir/runtime/time/watermark_emitter.h"
 

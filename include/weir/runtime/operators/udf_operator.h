@@ -7,11 +7,12 @@
 #include <type_traits>
 #include <utility>
 
-#include "weir/api/functions.h"
-#include "weir/api/operator_state.h"
+#include "weir/functions/functions.h"
+#include "weir/functions/operator_state.h"
+#include "weir/functions/processing_time_service.h"
 #include "weir/runtime/output.h"
+#include "weir/runtime/runtime_context.h"
 #include "weir/runtime/stream_operator.h"
-#include "weir/runtime/time/processing_time_service.h"
 
 namespace weir {
 

@@ -6,7 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "weir/api/state.h"
+#include "weir/functions/state.h"
 #include "weir/runtime/state/keyed_state_backend.h"
 
 namespace weir {

@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "weir/api/state.h"
+#include "weir/functions/state.h"
 #include "weir/runtime/state/keyed_state_backend.h"
 #include "weir/runtime/state/rocksdb_store.h"
 

@@ -22,6 +22,7 @@
 
 #include "weir/core/byte_io.h"
 #include "weir/core/key_groups.h"
+#include "weir/functions/operator_state_entry.h"
 
 namespace weir {
 
@@ -51,25 +52,6 @@ struct KeyedStateSnapshot {
 struct KeyGroupSection {
     int32_t keyGroup = 0;
     std::string_view bytes;
-};
-
-/// How operator state elements are redistributed on restore at another parallelism.
-enum class OperatorStateMode : uint8_t {
-    /// ListState: the elements of all subtasks are concatenated and split among the new ones.
-    kSplitDistribute = 0,
-    /// Union ListState: every new subtask gets every element.
-    kUnion = 1,
-    /// BroadcastState: identical on every subtask; each new subtask gets one copy.
-    kBroadcast = 2,
-};
-
-struct OperatorStateEntry {
-    std::string name;
-    OperatorStateMode mode = OperatorStateMode::kSplitDistribute;
-    std::vector<std::string> elements;
-    /// The identity of the elements' serializer ("Trade{...}", "pair<string,int64>"); empty
-    /// when not recorded.
-    std::string typeIdentity = {};
 };
 
 namespace snapshot_format {

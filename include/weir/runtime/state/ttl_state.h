@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "weir/api/state.h"
+#include "weir/functions/state.h"
 #include "weir/runtime/state/heap_state.h"
 
 namespace weir {

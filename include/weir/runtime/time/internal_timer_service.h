@@ -18,9 +18,9 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "weir/functions/processing_time_service.h"
 #include "weir/runtime/state/heap_state.h"
 #include "weir/runtime/state/keyed_state_backend.h"
-#include "weir/runtime/time/processing_time_service.h"
 
 namespace weir {
 

@@ -6,9 +6,9 @@
 
 #include <functional>
 
-#include "weir/api/watermark_strategy.h"
+#include "weir/functions/processing_time_service.h"
+#include "weir/functions/watermark_strategy.h"
 #include "weir/runtime/output.h"
-#include "weir/runtime/time/processing_time_service.h"
 
 namespace weir {
 

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "weir/api/windows/assigners.h"
+#include "weir/functions/windows/assigners.h"
 
 namespace weir {
 

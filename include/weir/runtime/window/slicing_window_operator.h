@@ -33,13 +33,14 @@
 #include <string>
 #include <vector>
 
-#include "weir/api/operator_state.h"
-#include "weir/api/windows/window.h"
-#include "weir/api/windows/window_functions.h"
+#include "weir/functions/operator_state.h"
+#include "weir/functions/windows/window.h"
+#include "weir/functions/windows/window_functions.h"
 #include "weir/runtime/operators/udf_operator.h"
 #include "weir/runtime/state/state_factory.h"
 #include "weir/runtime/time/internal_timer_service.h"
 #include "weir/runtime/window/window_operator.h"
+#include "weir/runtime/window/window_state_store.h"
 
 namespace weir {
 

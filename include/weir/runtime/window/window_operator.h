@@ -17,14 +17,15 @@
 #include <string>
 #include <vector>
 
-#include "weir/api/windows/assigners.h"
-#include "weir/api/windows/evictors.h"
-#include "weir/api/windows/triggers.h"
-#include "weir/api/windows/window_functions.h"
+#include "weir/functions/windows/assigners.h"
+#include "weir/functions/windows/evictors.h"
+#include "weir/functions/windows/triggers.h"
+#include "weir/functions/windows/window_functions.h"
 #include "weir/runtime/operators/udf_operator.h"
 #include "weir/runtime/state/state_factory.h"
 #include "weir/runtime/time/internal_timer_service.h"
 #include "weir/runtime/window/merging_window_set.h"
+#include "weir/runtime/window/window_state_store.h"
 
 namespace weir {
 
@@ -298,6 +299,16 @@ private:
         WindowOperator* op = nullptr;
         const W* window = nullptr;
         const std::vector<W>* mergedWindows = nullptr;
+        /// The trigger's states by name, found once (a trigger has one or two): no name is
+        /// built and no backend map is searched per element.
+        std::vector<std::pair<std::string, ValueState<int64_t>*>> longStates;
+        ValueState<int64_t>& longState(const std::string& name) {
+            for (auto& [n, state] : longStates)
+                if (n == name) return *state;
+            auto& state = state_factory::valueState<int64_t>(*op->backend_, "trigger:" + name);
+            longStates.emplace_back(name, &state);
+            return state;
+        }
         int64_t getCurrentProcessingTime() override { return op->processingTime(); }
         int64_t getCurrentWatermark() override { return op->currentWatermark(); }
         void registerEventTimeTimer(int64_t t) override {
@@ -314,11 +325,11 @@ private:
         }
         ValueState<int64_t>& getLongState(const std::string& name) override {
             op->backend_->setCurrentNamespace(*window);
-            return state_factory::valueState<int64_t>(*op->backend_, "trigger:" + name);
+            return longState(name);
         }
         size_t mergedWindowCount() override { return mergedWindows ? mergedWindows->size() : 0; }
         std::optional<int64_t> mergedLongState(const std::string& name, size_t i) override {
-            auto& state = state_factory::valueState<int64_t>(*op->backend_, "trigger:" + name);
+            auto& state = longState(name);
             op->backend_->setCurrentNamespace((*mergedWindows)[i]);
             auto v = state.value();
             op->backend_->setCurrentNamespace(*window);

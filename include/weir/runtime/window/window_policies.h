@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "weir/api/windows/evictors.h"
-#include "weir/api/windows/window_functions.h"
+#include "weir/functions/windows/evictors.h"
+#include "weir/functions/windows/window_functions.h"
 #include "weir/runtime/operators/udf_operator.h"
 
 namespace weir {

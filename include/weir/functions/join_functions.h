@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "weir/api/functions.h"
+#include "weir/functions/functions.h"
 
 namespace weir {
 

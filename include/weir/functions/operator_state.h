@@ -16,9 +16,10 @@
 #include <utility>
 #include <vector>
 
-#include "weir/api/state.h"
+#include "weir/core/exceptions.h"
 #include "weir/core/serializer.h"
-#include "weir/runtime/state/state_snapshot.h"
+#include "weir/functions/operator_state_entry.h"
+#include "weir/functions/state.h"
 
 namespace weir {
 

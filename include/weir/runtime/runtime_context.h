@@ -3,11 +3,11 @@
 
 #include <string>
 
-#include "weir/api/state.h"
 #include "weir/core/exceptions.h"
+#include "weir/functions/processing_time_service.h"
+#include "weir/functions/state.h"
+#include "weir/functions/task_info.h"
 #include "weir/runtime/state/state_factory.h"
-#include "weir/runtime/task_info.h"
-#include "weir/runtime/time/processing_time_service.h"
 
 namespace weir {
 

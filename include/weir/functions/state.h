@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "weir/api/aggregate_function.h"
 #include "weir/core/exceptions.h"
 #include "weir/core/time.h"
+#include "weir/functions/aggregate_function.h"
 
 namespace weir {
 

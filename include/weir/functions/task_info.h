@@ -5,13 +5,9 @@
 #include <cstdint>
 #include <string>
 
-namespace weir {
+#include "weir/core/runtime_mode.h"
 
-enum class RuntimeExecutionMode {
-    STREAMING,  ///< Every record updates results at once (rolling results).
-    BATCH,      ///< Bounded input: operators may wait for the end of input and emit final results.
-    AUTOMATIC,  ///< BATCH when every source is bounded, else STREAMING.
-};
+namespace weir {
 
 struct TaskInfo {
     std::string taskName;  ///< the vertex name, e.g. "Source: numbers -> Map"

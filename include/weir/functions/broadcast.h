@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "weir/api/functions.h"
-#include "weir/api/operator_state.h"
+#include "weir/functions/functions.h"
+#include "weir/functions/operator_state.h"
 
 namespace weir {
 
@@ -86,9 +86,10 @@ public:
     protected:
         virtual void forEachKey(const std::string& stateName,
                                 const std::function<void(const void* key)>& fn) = 0;
-        template <class V>
+        // Ctx keeps the call dependent: RuntimeContext is completed by the runtime layer.
+        template <class V, class Ctx = RuntimeContext>
         ValueState<V>& getRuntimeState(const ValueStateDescriptor<V>& d) {
-            return runtimeContext().getState(d);
+            return static_cast<Ctx&>(runtimeContext()).getState(d);
         }
         virtual RuntimeContext& runtimeContext() = 0;
     };

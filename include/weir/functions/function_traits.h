@@ -6,7 +6,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "weir/api/functions.h"
+#include "weir/functions/functions.h"
 
 namespace weir::detail {
 

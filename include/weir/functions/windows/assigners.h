@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "weir/api/windows/triggers.h"
-#include "weir/api/windows/window.h"
+#include "weir/functions/windows/triggers.h"
+#include "weir/functions/windows/window.h"
 
 namespace weir {
 

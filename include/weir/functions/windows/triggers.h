@@ -11,10 +11,10 @@
 #include <string>
 #include <type_traits>
 
-#include "weir/api/state.h"
-#include "weir/api/windows/window.h"
 #include "weir/core/exceptions.h"
 #include "weir/core/time.h"
+#include "weir/functions/state.h"
+#include "weir/functions/windows/window.h"
 
 namespace weir {
 

@@ -6,10 +6,16 @@
 #include <optional>
 #include <string>
 
-#include "weir/api/output_tag.h"
-#include "weir/api/runtime_context.h"
+#include "weir/core/exceptions.h"
+#include "weir/functions/output_tag.h"
+#include "weir/functions/state.h"
+#include "weir/functions/task_info.h"
 
 namespace weir {
+
+/// Where a rich function runs and its keyed state: made by the runtime
+/// (weir/runtime/runtime_context.h, which weir/weir.h includes).
+class RuntimeContext;
 
 /// Where flatMap and process functions put their results.
 template <class T>

@@ -1,0 +1,114 @@
+// ResultPartition: bytes fill a subpartition's buffer, full buffers go to the consumer at once,
+// partial ones on flush; events flush first; the fixed pool is the only memory.
+
+#include "runtime/io/result_partition.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/concurrency/wakeup_signal.h"
+#include "core/memory/buffer_pool.h"
+#include "runtime/io/input_gate.h"
+#include "weir/core/exceptions.h"
+
+namespace weir {
+namespace {
+
+struct ResultPartitionTest : ::testing::Test {
+    WakeupSignal signal;
+    std::atomic<bool> cancelled{false};
+    std::unique_ptr<ResultPartition> partition;  // owns the pool: outlives the gate's buffers
+    BufferPool* pool = nullptr;
+    InputGate gate{2, &signal};
+
+    void create(uint32_t numBuffers, uint32_t bufferSize) {
+        auto p = std::make_unique<BufferPool>("out", numBuffers, bufferSize);
+        pool = p.get();
+        partition = std::make_unique<ResultPartition>(
+            std::vector<ResultPartition::Target>{{&gate, 0}, {&gate, 1}}, std::move(p), &cancelled);
+    }
+    void emit(int32_t sub, const std::string& bytes) {
+        partition->emit(sub, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    }
+    /// Everything the gate holds, as "c<channel>:<bytes>" or "c<channel>:<event type>".
+    std::vector<std::string> received() {
+        std::vector<std::string> out;
+        while (auto e = gate.poll()) {
+            std::string s = "c" + std::to_string(e->channel) + ":";
+            if (e->event)
+                s += e->event->type == RuntimeEventType::kEndOfPartition ? "end" : "barrier";
+            else
+                s.append(reinterpret_cast<const char*>(e->buffer.data()), e->buffer.size());
+            out.push_back(s);
+        }
+        return out;
+    }
+};
+
+TEST_F(ResultPartitionTest, PartialBuffersReachTheConsumerOnlyOnFlush) {
+    create(4, 64);
+    emit(0, "hello");
+    emit(1, "world");
+    EXPECT_TRUE(partition->hasUnflushedData());
+    EXPECT_TRUE(received().empty());
+    partition->flushAll();
+    EXPECT_FALSE(partition->hasUnflushedData());
+    EXPECT_EQ(received(), (std::vector<std::string>{"c0:hello", "c1:world"}));
+}
+
+TEST_F(ResultPartitionTest, AFullBufferIsHandedOverAtOnceAndElementsSpanBuffers) {
+    create(4, 64);
+    std::string full(64, 'x');
+    emit(0, full + "tail");  // 64 bytes fill a buffer, 4 wait in the next
+    EXPECT_EQ(received(), std::vector<std::string>{"c0:" + full});
+    partition->flushAll();
+    EXPECT_EQ(received(), std::vector<std::string>{"c0:tail"});
+}
+
+TEST_F(ResultPartitionTest, EventsFlushFirstSoOrderIsKept) {
+    create(4, 64);
+    emit(1, "before");
+    RuntimeEvent barrier;
+    barrier.type = RuntimeEventType::kCheckpointBarrier;
+    barrier.checkpointId = 1;
+    partition->broadcastEvent(barrier);
+    emit(1, "after");
+    partition->finish();
+    std::vector<std::string> c0, c1;  // the order within each channel is what counts
+    for (const auto& r : received()) (r.rfind("c0:", 0) == 0 ? c0 : c1).push_back(r);
+    EXPECT_EQ(c0, (std::vector<std::string>{"c0:barrier", "c0:end"}));
+    EXPECT_EQ(c1, (std::vector<std::string>{"c1:before", "c1:barrier", "c1:after", "c1:end"}));
+}
+
+TEST_F(ResultPartitionTest, BroadcastWritesEverySubpartition) {
+    create(4, 64);
+    partition->broadcast(reinterpret_cast<const uint8_t*>("wm"), 2);
+    partition->flushAll();
+    EXPECT_EQ(received(), (std::vector<std::string>{"c0:wm", "c1:wm"}));
+}
+
+TEST_F(ResultPartitionTest, TheFixedPoolIsTheOnlyMemoryAndConsumingFreesIt) {
+    create(2, 64);
+    emit(0, std::string(64, 'a'));
+    emit(1, std::string(64, 'b'));
+    EXPECT_FALSE(partition->isAvailable()) << "both buffers are queued at the consumer";
+    EXPECT_EQ(pool->availableBuffers(), 0u);
+    EXPECT_EQ(received().size(), 2u);
+    EXPECT_TRUE(partition->isAvailable());
+    EXPECT_EQ(pool->availableBuffers(), 2u);
+}
+
+TEST_F(ResultPartitionTest, AProducerBlockedOnAFullPoolIsReleasedByCancellation) {
+    create(1, 64);
+    emit(0, std::string(64, 'f'));  // the only buffer now waits at the consumer
+    cancelled = true;
+    pool->cancelAll();
+    EXPECT_THROW(emit(0, "more"), Exception);
+}
+
+}  // namespace
+}  // namespace weir
