@@ -41,7 +41,8 @@ size_t editDistance(std::string_view a, std::string_view b) {
 std::vector<std::string> unknownKeyWarnings(const Configuration& configuration,
                                             const std::vector<std::string>& knownKeys) {
     std::vector<std::string> warnings;
-    for (const auto& [key, value] : configuration.entries()) {
+    for (const auto& entry : configuration.entries()) {
+        const std::string& key = entry.first;  // a plain reference: lambdas may capture it
         bool watched = std::any_of(std::begin(kPrefixes), std::end(kPrefixes),
                                    [&](std::string_view p) { return key.rfind(p, 0) == 0; });
         if (!watched || std::find(knownKeys.begin(), knownKeys.end(), key) != knownKeys.end())
