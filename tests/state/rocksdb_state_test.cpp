@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -204,6 +205,71 @@ TEST(RocksDbState, InternalValueStateWritesBackOnCommit) {
     int64_t seen = 0;
     s.forEachValue([&](const std::vector<int64_t>& x) { seen += static_cast<int64_t>(x.size()); });
     EXPECT_EQ(seen, 2);
+}
+
+TEST(RocksDbState, WriteBackCacheKeepsTheSameStateAndSnapshotsAsDirectWrites) {
+    Subtask cached(true), direct(true);
+    InternalValueState<int64_t> a, b;
+    a.bind(cached.backend, "acc");
+    a.enableWriteBackCache(3);  // fewer entries than keys: the cache is flushed and refilled
+    b.bind(direct.backend, "acc");
+    auto ks = keys(10);
+    for (int64_t round = 1; round <= 5; ++round) {
+        for (size_t i = 0; i < ks.size(); ++i) {
+            for (Subtask* t : {&cached, &direct}) t->key(ks[i]);
+            if (round == 3 && i % 4 == 0) {  // a fired window: its accumulator goes
+                a.clear();
+                b.clear();
+                continue;
+            }
+            a.getOrCreate() += round * static_cast<int64_t>(i);
+            a.commit();
+            b.getOrCreate() += round * static_cast<int64_t>(i);
+            b.commit();
+        }
+    }
+    for (const auto& k : ks) {
+        cached.key(k);
+        direct.key(k);
+        EXPECT_EQ(a.value(), b.value()) << k;
+    }
+    KeyedStateSnapshot sa = cached.backend.snapshot(), sb = direct.backend.snapshot();
+    EXPECT_EQ(sa.data, sb.data) << "a full snapshot writes the cached values first";
+    int64_t total = 0, expected = 0;
+    a.forEachValue([&](int64_t v) { total += v; });
+    b.forEachValue([&](int64_t v) { expected += v; });
+    EXPECT_EQ(total, expected);
+}
+
+TEST(RocksDbState, WriteBackCacheReachesRocksDbBeforeANativeSnapshot) {
+    Subtask t(true);
+    InternalValueState<int64_t> s;
+    s.bind(t.backend, "acc");
+    s.enableWriteBackCache(100);
+    t.key("k");
+    s.getOrCreate() = 42;
+    s.commit();
+    auto entriesInRocksDb = [&] {
+        int n = 0;
+        t.store->scan(t.store->columnFamily("acc"), "", [&](std::string_view, std::string_view) {
+            ++n;
+            return true;
+        });
+        return n;
+    };
+    EXPECT_EQ(entriesInRocksDb(), 0) << "still only in the cache";
+    t.backend.flushWrites();  // what the task does before RocksDbStore::createNativeSnapshot
+    EXPECT_EQ(entriesInRocksDb(), 1);
+    // A restore of the native snapshot's files sees the value.
+    auto native = t.store->createNativeSnapshot();
+    auto reopened = RocksDbStore::openFromSnapshot(RocksDbOptions{}, native.directory);
+    KeyedStateBackend other({0, kMax}, kMax);
+    other.setRocksDbStore(reopened.get());
+    InternalValueState<int64_t> r;
+    r.bind(other, "acc");
+    other.setCurrentKey(std::string("k"));
+    EXPECT_EQ(r.value(), 42);
+    std::filesystem::remove_all(native.directory);
 }
 
 }  // namespace

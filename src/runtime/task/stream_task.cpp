@@ -524,6 +524,7 @@ std::vector<StreamTask::RawOperatorSnapshot> StreamTask::snapshotOperators(int64
             RawOperatorSnapshot& raw = raws[i];
             raw.operatorId = deployment_.operators[i].operatorId;
             if (incremental && incrementalOf_[i]) {
+                keyedStateOf_[i]->flushWrites();
                 raw.native = keyedStateOf_[i]->rocksDbStore()->createNativeSnapshot();
                 raw.snapshotter = incrementalOf_[i];
                 raw.keyed = keyedStateOf_[i]->snapshot(/*includeStates=*/false);

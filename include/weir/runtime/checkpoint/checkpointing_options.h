@@ -112,6 +112,11 @@ inline const auto kRocksDbMemoryPerSlot =
     option<MemorySize>("state.backend.rocksdb.memory.fixed-per-slot", MemorySize::ofMebiBytes(128),
                        "Memory (block cache and memtables) of the RocksDB instances of one task, "
                        "shared evenly by its keyed operators.");
+inline const auto kRocksDbWriteCacheEntries =
+    option<int32_t>("state.backend.rocksdb.window-cache.entries", 16384,
+                    "Weir only: window accumulators (reduce, aggregate, sliced windows) of this "
+                    "many (key, window) pairs per operator stay in memory and reach RocksDB "
+                    "when the cache is full and before every snapshot; 0 turns it off.");
 inline const auto kIncrementalCheckpoints =
     option<bool>("execution.checkpointing.incremental", false,
                  "RocksDB: upload only the files that are new since the last checkpoint.")
@@ -170,11 +175,12 @@ inline std::vector<std::string> checkpointingKeys() {
         kMaxConcurrentCheckpoints, kTolerableFailedCheckpoints, kExternalizedCheckpointRetention,
         kNumRetainedCheckpoints, kUnalignedCheckpoints, kCheckpointStorage, kCheckpointsDirectory,
         kSavepointDirectory, kJobManagerStorageMaxStateSize, kFileStateSizeThreshold, kStateBackend,
-        kRocksDbLocalDirectory, kRocksDbMemoryPerSlot, kIncrementalCheckpoints, kStateRecoveryPath,
-        kIgnoreUnclaimedState, kRestartStrategy, kFixedDelayAttempts, kFixedDelayDelay,
-        kFailureRateMaxFailures, kFailureRateInterval, kFailureRateDelay,
-        kExponentialInitialBackoff, kExponentialMaxBackoff, kExponentialMultiplier,
-        kExponentialResetThreshold, kExponentialJitter, kExponentialAttempts);
+        kRocksDbLocalDirectory, kRocksDbMemoryPerSlot, kRocksDbWriteCacheEntries,
+        kIncrementalCheckpoints, kStateRecoveryPath, kIgnoreUnclaimedState, kRestartStrategy,
+        kFixedDelayAttempts, kFixedDelayDelay, kFailureRateMaxFailures, kFailureRateInterval,
+        kFailureRateDelay, kExponentialInitialBackoff, kExponentialMaxBackoff,
+        kExponentialMultiplier, kExponentialResetThreshold, kExponentialJitter,
+        kExponentialAttempts);
 }
 
 }  // namespace options

@@ -50,6 +50,9 @@ public:
     /// Called before and after the snapshotKeyGroup calls of one snapshot.
     virtual void beginSnapshot() const {}
     virtual void endSnapshot() const {}
+    /// Writes what the state holds back in memory to its store (RocksDB write-back caches);
+    /// called before native snapshots. Full snapshots call beginSnapshot, which does it too.
+    virtual void flushWrites() const {}
     /// Adds one entry of a snapshot (key = serialized key + namespace).
     virtual void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) = 0;
     /// The identity of the state's kind and serialized types, recorded in snapshots and compared
@@ -170,6 +173,10 @@ public:
     /// `includeStates`, only what lives outside the registered states (timers, restored entries
     /// of states not registered): the rest of an incremental RocksDB checkpoint.
     KeyedStateSnapshot snapshot(bool includeStates = true) const;
+    /// Every state's flushWrites(): before a native (incremental RocksDB) snapshot.
+    void flushWrites() const {
+        for (const auto& [name, state] : states_) state->flushWrites();
+    }
     /// The types of every state a snapshot holds (registered states, participants, and restored
     /// states not registered again), and the key type.
     KeyedStateTypes stateTypes() const;

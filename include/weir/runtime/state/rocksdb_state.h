@@ -15,9 +15,11 @@
 // Thread-safety: used only by its task's thread.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -90,33 +92,76 @@ public:
     using RocksDbStateBase::RocksDbStateBase;
     std::string typeIdentity() const override { return "value<" + serializerIdentity<V>() + ">"; }
 
+    /// Keeps the newest values of up to `maxEntries` (key, namespace) pairs deserialized in
+    /// memory and writes them to RocksDB only when the cache is full (all at once, then it starts
+    /// empty) and before every snapshot or scan: a value read and written per element (a window's
+    /// accumulator) then costs a hash lookup instead of a RocksDB read and write. For values of
+    /// bounded size only; 0 turns it off. Call before the first access.
+    void enableWriteBackCache(size_t maxEntries) { cacheLimit_ = maxEntries; }
+
     std::optional<V> value() const override {
+        if (cacheLimit_) {
+            const Slot& s = slot();
+            return s.present ? std::optional<V>(s.value) : std::nullopt;
+        }
         if (!store_.get(cf_, currentDbKey(), buffer_)) return std::nullopt;
         return deserializeFromString<V>(buffer_);
     }
     void update(const V& v) override {
-        writer_.clear();
-        Serializer<V>::serialize(v, writer_);
-        store_.put(cf_, currentDbKey(), rocksdb_keys::view(writer_));
+        if (cacheLimit_) {
+            Slot& s = slot();
+            s.value = v;
+            s.present = s.dirty = true;
+            return;
+        }
+        write(currentDbKey(), v);
     }
-    void clear() override { store_.remove(cf_, currentDbKey()); }
+    void clear() override {
+        if (cacheLimit_) {
+            auto key = currentDbKey();
+            if (auto it = cache_.find(key); it != cache_.end()) {
+                if (last_ == &it->second) last_ = nullptr;
+                cache_.erase(it);
+            }
+        }
+        store_.remove(cf_, currentDbKey());
+    }
 
     // The operators' access (as HeapValueState's): a copy of the value to modify in place, then
     // commit() to write it back. The pointer is valid until the next call.
     V* mutableValue() {
+        if (cacheLimit_) {
+            Slot& s = slot();
+            return s.present ? &s.value : nullptr;
+        }
         if (!store_.get(cf_, currentDbKey(), buffer_)) return nullptr;
         cached_ = deserializeFromString<V>(buffer_);
         return &cached_;
     }
     std::pair<V*, bool> getOrCreateFlagged() {
+        if (cacheLimit_) {
+            Slot& s = slot();
+            bool created = !s.present;
+            if (created) s.value = V{};
+            s.present = s.dirty = true;
+            return {&s.value, created};
+        }
         if (V* v = mutableValue()) return {v, false};
         cached_ = V{};
         return {&cached_, true};
     }
     V& getOrCreate() { return *getOrCreateFlagged().first; }
-    void commit() { update(cached_); }
+    void commit() {
+        if (cacheLimit_) {
+            Slot& s = slot();
+            s.present = s.dirty = true;
+            return;
+        }
+        update(cached_);
+    }
     template <class Fn>
     void forEachValue(Fn&& fn) const {
+        flushWrites();
         const auto& range = backend_.keyGroupRange();
         for (int32_t kg = range.start; kg < range.end; ++kg)
             store_.scan(cf_, rocksdb_keys::keyGroupPrefix(kg),
@@ -125,6 +170,19 @@ public:
                             return true;
                         });
     }
+    void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const override {
+        flushWrites();
+        RocksDbStateBase::forEachStateKey(fn);
+    }
+
+    void flushWrites() const override {
+        for (auto& [key, s] : cache_) {
+            if (!s.dirty) continue;
+            write(key, s.value);
+            s.dirty = false;
+        }
+    }
+    void beginSnapshot() const override { flushWrites(); }
 
     uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
         uint32_t n = 0;
@@ -161,7 +219,47 @@ public:
     }
 
 private:
+    struct Slot {
+        V value{};
+        bool present = false;  ///< false: no value stored for this key
+        bool dirty = false;    ///< newer than what RocksDB has
+    };
+    struct Hash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+
+    void write(std::string_view dbKey, const V& v) const {
+        writer_.clear();
+        Serializer<V>::serialize(v, writer_);
+        store_.put(cf_, dbKey, rocksdb_keys::view(writer_));
+    }
+    /// The cache slot of the current key and namespace, loaded from RocksDB on a miss.
+    Slot& slot() const {
+        std::string_view key = currentDbKey();
+        if (last_ && lastKey_ == key) return *last_;
+        auto it = cache_.find(key);
+        if (it == cache_.end()) {
+            if (cache_.size() >= cacheLimit_) {
+                flushWrites();
+                cache_.clear();
+            }
+            it = cache_.emplace(std::string(key), Slot{}).first;
+            if (store_.get(cf_, key, buffer_)) {
+                it->second.value = deserializeFromString<V>(buffer_);
+                it->second.present = true;
+            }
+        }
+        last_ = &it->second;
+        lastKey_.assign(key);
+        return *last_;
+    }
+
     V cached_{};
+    size_t cacheLimit_ = 0;
+    mutable std::unordered_map<std::string, Slot, Hash, std::equal_to<>> cache_;
+    mutable Slot* last_ = nullptr;
+    mutable std::string lastKey_;
 };
 
 template <class V>

@@ -90,6 +90,10 @@ public:
                 name, [&] { return std::make_unique<HeapValueState<V>>(b); });
         }
     }
+    /// RocksDB: keep up to `maxEntries` values in a write-back cache (bounded values only).
+    void enableWriteBackCache(size_t maxEntries) {
+        if (rocks_) rocks_->enableWriteBackCache(maxEntries);
+    }
     V* mutableValue() { return heap_ ? heap_->mutableValue() : rocks_->mutableValue(); }
     V& getOrCreate() { return heap_ ? heap_->getOrCreate() : rocks_->getOrCreate(); }
     std::pair<V*, bool> getOrCreateFlagged() {

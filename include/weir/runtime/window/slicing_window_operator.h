@@ -71,6 +71,7 @@ public:
                 "(pipeline.window.slicing.enabled was false): set it to false again to restore "
                 "this snapshot");
         slices_.bind(*backend_, kSliceState);
+        slices_.enableWriteBackCache(windowCacheEntries(this->setup_));
         timers_.emplace(
             *backend_, this->setup_.processingTimeService,
             [this](int64_t t, const W& w) { fire(t, w); }, [](int64_t, const W&) {},

@@ -25,6 +25,7 @@
 #include "weir/runtime/state/state_factory.h"
 #include "weir/runtime/time/internal_timer_service.h"
 #include "weir/runtime/window/merging_window_set.h"
+#include "weir/runtime/window/window_cache.h"
 #include "weir/runtime/window/window_state_store.h"
 
 namespace weir {
@@ -59,6 +60,8 @@ public:
                 "sliding event-time window with reduce or aggregate, the default trigger, no "
                 "evictor and no allowed lateness)");
         contents_.bind(*backend_, "window-contents");
+        if constexpr (requires { Policy::kBoundedContents; })
+            contents_.enableWriteBackCache(windowCacheEntries(this->setup_));
         mergingWindows_.bind(*backend_, "merging-window-set");
         timers_.emplace(
             *backend_, time_, [this](int64_t t, const W& w) { onTimer(t, w, true); },

@@ -119,6 +119,8 @@ struct AggregateAll {
 /// Keeps one reduced value per window.
 template <class K, class T, class W, class F, class Next>
 struct IncrementalReduce {
+    /// One accumulator per window: small enough for the RocksDB write-back cache.
+    static constexpr bool kBoundedContents = true;
     using Acc = std::optional<T>;
     UserFunctionHolder<F> fn;
     Next next;
@@ -148,6 +150,8 @@ struct IncrementalReduce {
 /// Keeps one AggregateFunction accumulator per window.
 template <class K, class T, class W, class A, class Next>
 struct IncrementalAggregate {
+    /// One accumulator per window: small enough for the RocksDB write-back cache.
+    static constexpr bool kBoundedContents = true;
     using Acc = std::optional<typename A::AccumulatorType>;
     A fn;
     Next next;
