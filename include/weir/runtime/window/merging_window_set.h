@@ -24,8 +24,9 @@ public:
         std::function<void(const W& result, const std::vector<W>& merged, const W& stateResult,
                            const std::vector<W>& mergedStateWindows)>;
 
-    MergingWindowSet(const WindowAssigner<W>& assigner, Mapping mapping)
-        : assigner_(assigner), mapping_(std::move(mapping)) {}
+    /// Works on `mapping` in place (the key's stored mapping: nothing is copied per element).
+    MergingWindowSet(const WindowAssigner<W>& assigner, Mapping& mapping)
+        : assigner_(assigner), mapping_(mapping) {}
 
     const Mapping& mapping() const { return mapping_; }
 
@@ -77,7 +78,7 @@ public:
 
 private:
     const WindowAssigner<W>& assigner_;
-    Mapping mapping_;
+    Mapping& mapping_;
 };
 
 }  // namespace weir

@@ -89,8 +89,7 @@ public:
         bool skipped = true;
         if (merging_) {
             backend_->clearNamespace();
-            MergingWindowSet<W> set(*spec_.assigner, mergingWindows_.value().value_or(
-                                                         typename MergingWindowSet<W>::Mapping{}));
+            MergingWindowSet<W> set(*spec_.assigner, mergingWindows_.getOrCreate());
             for (const auto& w : windows) {
                 W actual =
                     set.addWindow(w, [&](const W& result, const std::vector<W>& merged,
@@ -226,8 +225,9 @@ private:
         W stateWindow = window;
         if (merging_) {
             backend_->clearNamespace();
-            set.emplace(*spec_.assigner,
-                        mergingWindows_.value().value_or(typename MergingWindowSet<W>::Mapping{}));
+            auto* mapping = mergingWindows_.mutableValue();
+            if (!mapping) return;  // the key has no windows left
+            set.emplace(*spec_.assigner, *mapping);
             auto s = set->stateWindow(window);
             if (!s) return;  // the window was merged away or cleaned up
             stateWindow = *s;
@@ -284,12 +284,13 @@ private:
         contents_.commit();
     }
 
+    /// The set changed the key's mapping in place: write it back (RocksDB), or drop it if empty.
     void storeMapping(const MergingWindowSet<W>& set) {
         backend_->clearNamespace();
         if (set.mapping().empty())
             mergingWindows_.clear();
         else
-            mergingWindows_.update(set.mapping());
+            mergingWindows_.commit();
     }
 
     static std::string serializedNamespace(const W& w) {
