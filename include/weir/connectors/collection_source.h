@@ -10,6 +10,9 @@
 
 namespace weir {
 
+/// How many records the built-in collection and sequence readers emit per poll.
+inline constexpr int kRecordsPerPoll = 64;
+
 template <class T>
 class CollectionSource final : public Source<T> {
 public:
@@ -28,12 +31,17 @@ private:
             : values_(std::move(values)), splits_(ctx, 0, static_cast<int64_t>(values_->size())) {}
         InputStatus pollNext(ReaderOutput<T>& out) override {
             if (splits_.empty()) return InputStatus::END_OF_INPUT;
-            int64_t i = splits_.take();
-            if (i < 0 || static_cast<size_t>(i) >= values_->size())
-                throw StateMigrationException("restored collection position " + std::to_string(i) +
-                                              " is outside the collection of " +
-                                              std::to_string(values_->size()) + " values");
-            out.collect((*values_)[static_cast<size_t>(i)]);
+            // A batch per poll: the task checks for mail and backpressure between polls, and
+            // a checkpoint's position is taken between them too.
+            for (int n = 0; n < kRecordsPerPoll && !splits_.empty(); ++n) {
+                int64_t i = splits_.take();
+                if (i < 0 || static_cast<size_t>(i) >= values_->size())
+                    throw StateMigrationException("restored collection position " +
+                                                  std::to_string(i) +
+                                                  " is outside the collection of " +
+                                                  std::to_string(values_->size()) + " values");
+                out.collect((*values_)[static_cast<size_t>(i)]);
+            }
             return splits_.empty() ? InputStatus::END_OF_INPUT : InputStatus::MORE_AVAILABLE;
         }
         std::vector<std::string> snapshotState(int64_t) override { return splits_.snapshot(); }
@@ -72,8 +80,9 @@ private:
             : from_(from), splits_(ctx, begin, end) {}
         InputStatus pollNext(ReaderOutput<int64_t>& out) override {
             if (splits_.empty()) return InputStatus::END_OF_INPUT;
-            out.collect(static_cast<int64_t>(static_cast<uint64_t>(from_) +
-                                             static_cast<uint64_t>(splits_.take())));
+            for (int n = 0; n < kRecordsPerPoll && !splits_.empty(); ++n)
+                out.collect(static_cast<int64_t>(static_cast<uint64_t>(from_) +
+                                                 static_cast<uint64_t>(splits_.take())));
             return splits_.empty() ? InputStatus::END_OF_INPUT : InputStatus::MORE_AVAILABLE;
         }
         std::vector<std::string> snapshotState(int64_t) override { return splits_.snapshot(); }
