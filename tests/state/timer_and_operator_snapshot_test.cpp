@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <set>
+#include <tuple>
+
 #include "snapshot_test_util.h"
 
 namespace weir {
@@ -208,6 +212,60 @@ TEST(TimerSnapshot, TimersOfAServiceThatIsNotCreatedAgainAreCarried) {
 const ListStateDescriptor<int64_t> kOffsets("offsets");
 const ListStateDescriptor<std::string> kWatermarks("watermarks");
 const MapStateDescriptor<std::string, Order> kRules("rules");
+
+TEST(TimerOrder, RandomRegistrationsAndDeletionsFireInTimestampKeyNamespaceOrder) {
+    // Reference: the set of (timestamp, serialized key, window) the service must hold; timers of
+    // one timestamp fire ordered by key bytes, then namespace bytes.
+    Subtask a;
+    Timers<TimeWindow> t(a);
+    using Id = std::tuple<int64_t, std::string, std::string, TimeWindow>;
+    std::set<Id> expected;
+    std::mt19937_64 rng(7);
+    for (int i = 0; i < 20000; ++i) {
+        std::string k = "key" + std::to_string(rng() % 200);
+        a.key(k);
+        int64_t ts = static_cast<int64_t>(rng() % 500);
+        TimeWindow w(ts - static_cast<int64_t>(rng() % 3) * 10, ts + 1);
+        Id id{ts, std::string(a.backend.currentKeyBytes()), serializeToString(w), w};
+        if (rng() % 4 == 0) {
+            t.service.deleteEventTimeTimer(w, ts);
+            expected.erase(id);
+        } else {
+            t.service.registerEventTimeTimer(w, ts);
+            expected.insert(id);
+        }
+    }
+    ASSERT_EQ(t.service.numEventTimeTimers(), expected.size());
+    t.service.advanceWatermark(250);
+    t.service.advanceWatermark(1000);
+    ASSERT_EQ(t.fired.size(), expected.size());
+    size_t i = 0;
+    for (const auto& [ts, keyBytes, nsBytes, w] : expected) {
+        SCOPED_TRACE(i);
+        EXPECT_EQ(t.fired[i].timestamp, ts);
+        EXPECT_EQ(t.fired[i].key, deserializeFromString<std::string>(keyBytes));
+        EXPECT_EQ(t.fired[i].ns, w);
+        ++i;
+    }
+    EXPECT_EQ(t.service.numEventTimeTimers(), 0u);
+}
+
+TEST(TimerOrder, ACallbackMayRegisterTheTimerThatIsFiring) {
+    Subtask a;
+    int fired = 0;
+    std::optional<InternalTimerService<VoidNamespace>> service;
+    service.emplace(
+        a.backend, &a.clock,
+        [&](int64_t ts, const VoidNamespace& ns) {
+            if (++fired < 3) service->registerEventTimeTimer(ns, ts);  // fires again at once
+        },
+        [](int64_t, const VoidNamespace&) {});
+    a.key("k");
+    service->registerEventTimeTimer(VoidNamespace{}, 10);
+    service->advanceWatermark(10);
+    EXPECT_EQ(fired, 3);
+    EXPECT_EQ(service->numEventTimeTimers(), 0u);
+}
 
 TEST(OperatorStateSnapshot, ListUnionAndBroadcastStatesRoundTrip) {
     OperatorStateStore a;

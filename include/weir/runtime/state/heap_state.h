@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "weir/functions/state.h"
+#include "weir/runtime/state/flat_state_map.h"
 #include "weir/runtime/state/keyed_state_backend.h"
 
 namespace weir {
@@ -18,7 +19,8 @@ struct BytesHash {
 };
 }  // namespace detail
 
-/// Per-key-group tables of V keyed by serialized key.
+/// Per-key-group tables of V keyed by serialized key (key bytes + namespace bytes), flat hash
+/// tables indexed by the backend's per-record state-key hash.
 template <class V>
 class HeapStateTable : public KeyedStateBase {
 public:
@@ -26,41 +28,34 @@ public:
         : backend_(backend), tables_(backend.keyGroupRange().size()) {}
 
 protected:
-    using Table = std::unordered_map<std::string, V, detail::BytesHash, std::equal_to<>>;
+    using Table = FlatStateMap<V>;
     Table& table() const { return tables_[backend_.currentKeyGroupIndex()]; }
     const V* find() const {
-        auto& t = table();
-        auto it = t.find(backend_.currentStateKey());
-        return it == t.end() ? nullptr : &it->second;
+        return table().findValue(backend_.currentStateKey(), backend_.currentStateKeyHash());
     }
     V& getOrInsert() { return *getOrInsertFlagged().first; }
     /// The current key's value, and whether it was just created (one lookup either way).
     std::pair<V*, bool> getOrInsertFlagged() {
-        auto& t = table();
-        auto key = backend_.currentStateKey();
-        auto it = t.find(key);
-        if (it != t.end()) return {&it->second, false};
-        return {&t.emplace(std::string(key), V{}).first->second, true};
+        auto [entry, created] =
+            table().tryEmplace(backend_.currentStateKey(), backend_.currentStateKeyHash());
+        return {&entry->value, created};
     }
-    void erase() {
-        auto& t = table();
-        auto it = t.find(backend_.currentStateKey());
-        if (it != t.end()) t.erase(it);
-    }
+    void erase() { table().erase(backend_.currentStateKey(), backend_.currentStateKeyHash()); }
 
 public:
     void forEachStateKey(const std::function<void(std::string_view, int32_t)>& fn) const override {
-        for (size_t i = 0; i < tables_.size(); ++i)
-            for (const auto& [k, v] : tables_[i])
-                fn(std::string_view(k), backend_.keyGroupRange().start + static_cast<int32_t>(i));
+        for (size_t i = 0; i < tables_.size(); ++i) {
+            int32_t keyGroup = backend_.keyGroupRange().start + static_cast<int32_t>(i);
+            tables_[i].forEach([&](const auto& e) { fn(e.key(), keyGroup); });
+        }
     }
     uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
         uint32_t n = 0;
-        for (const auto& entry : tableOf(keyGroup)) {
-            const V& v = entry.second;
-            snapshot_format::writeEntry(out, entry.first, [&](ByteWriter& o) { writeValue(v, o); });
+        tableOf(keyGroup).forEach([&](const auto& e) {
+            snapshot_format::writeEntry(out, e.key(),
+                                        [&](ByteWriter& o) { writeValue(e.value, o); });
             ++n;
-        }
+        });
         return n;
     }
     /// As snapshotKeyGroup, but writes `keep(value)` instead of each value, and skips the entry
@@ -68,12 +63,12 @@ public:
     template <class Keep>
     uint32_t snapshotKeyGroupFiltered(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
         uint32_t n = 0;
-        for (const auto& [k, v] : tableOf(keyGroup)) {
-            std::optional<V> kept = keep(v);
-            if (!kept) continue;
-            snapshot_format::writeEntry(out, k, [&](ByteWriter& o) { writeValue(*kept, o); });
+        tableOf(keyGroup).forEach([&](const auto& e) {
+            std::optional<V> kept = keep(e.value);
+            if (!kept) return;
+            snapshot_format::writeEntry(out, e.key(), [&](ByteWriter& o) { writeValue(*kept, o); });
             ++n;
-        }
+        });
         return n;
     }
     void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
@@ -85,7 +80,7 @@ public:
                                          std::to_string(in.remaining()) +
                                          " trailing bytes: the state's type differs from the "
                                          "snapshot's");
-        tableOf(keyGroup).insert_or_assign(std::string(key), std::move(v));
+        tableOf(keyGroup).tryEmplace(key, stateKeyHash(key)).first->value = std::move(v);
     }
 
 protected:
@@ -127,8 +122,7 @@ public:
     /// Visits every stored value of every key group, key group by key group.
     template <class Fn>
     void forEachValue(Fn&& fn) const {
-        for (const auto& table : this->tables_)
-            for (const auto& [_, v] : table) fn(v);
+        for (const auto& table : this->tables_) table.forEach([&](const auto& e) { fn(e.value); });
     }
 };
 

@@ -20,6 +20,7 @@
 #include "weir/core/key_groups.h"
 #include "weir/core/key_hash.h"
 #include "weir/core/serializer.h"
+#include "weir/runtime/state/flat_state_map.h"
 #include "weir/runtime/state/state_snapshot.h"
 
 namespace weir {
@@ -85,6 +86,7 @@ public:
         keyWriter_.clear();
         Serializer<K>::serialize(key, keyWriter_);
         keyLength_ = keyWriter_.size();
+        hashValid_ = false;
         keyGroup_ = keygroups::assignToKeyGroup(keyHash(key), maxParallelism_);
         // In every build: a key selector that is not deterministic (or a partitioner that
         // disagrees with it) would otherwise write outside this subtask's tables.
@@ -96,6 +98,7 @@ public:
         keyWriter_.clear();
         keyWriter_.writeRaw(keyBytes.data(), keyBytes.size());
         keyLength_ = keyWriter_.size();
+        hashValid_ = false;
         keyGroup_ = keyGroup;
     }
     /// Scopes state to `ns` (a window) under the current key until the next call or key change.
@@ -103,12 +106,18 @@ public:
     void setCurrentNamespace(const N& ns) {
         keyWriter_.truncate(keyLength_);
         Serializer<N>::serialize(ns, keyWriter_);
+        hashValid_ = false;
     }
     void setCurrentNamespaceBytes(std::string_view nsBytes) {
         keyWriter_.truncate(keyLength_);
         keyWriter_.writeRaw(nsBytes.data(), nsBytes.size());
+        hashValid_ = false;
     }
-    void clearNamespace() { keyWriter_.truncate(keyLength_); }
+    void clearNamespace() {
+        if (keyWriter_.size() == keyLength_) return;
+        keyWriter_.truncate(keyLength_);
+        hashValid_ = false;
+    }
 
     /// The serialized current key.
     std::string_view currentKeyBytes() const {
@@ -122,6 +131,15 @@ public:
     /// Where state tables file the current entry: key bytes followed by namespace bytes.
     std::string_view currentStateKey() const {
         return {reinterpret_cast<const char*>(keyWriter_.data()), keyWriter_.size()};
+    }
+    /// stateKeyHash(currentStateKey()), computed once per key and namespace and shared by every
+    /// heap state and timer service that files an entry under them.
+    uint64_t currentStateKeyHash() const {
+        if (!hashValid_) {
+            stateKeyHash_ = stateKeyHash(currentStateKey());
+            hashValid_ = true;
+        }
+        return stateKeyHash_;
     }
     int32_t currentKeyGroup() const { return keyGroup_; }
     /// Index of the current key group within this backend's range.
@@ -227,6 +245,8 @@ private:
     ByteWriter keyWriter_{64};
     size_t keyLength_ = 0;
     int32_t keyGroup_ = 0;
+    mutable uint64_t stateKeyHash_ = 0;
+    mutable bool hashValid_ = false;
     std::map<std::string, std::unique_ptr<KeyedStateBase>> states_;
     std::map<std::string, KeyedStateBase*> participants_;
     /// Restored entries of states not registered (yet), by state name.

@@ -12,14 +12,12 @@
 
 #include <cstdint>
 #include <functional>
-#include <set>
 #include <string>
 #include <string_view>
-#include <tuple>
-#include <unordered_set>
+#include <vector>
 
 #include "weir/functions/processing_time_service.h"
-#include "weir/runtime/state/heap_state.h"
+#include "weir/runtime/state/flat_state_map.h"
 #include "weir/runtime/state/keyed_state_backend.h"
 
 namespace weir {
@@ -48,8 +46,7 @@ public:
     void registerEventTimeTimer(const N& ns, int64_t time) { insert(eventTimers_, ns, time); }
     void deleteEventTimeTimer(const N& ns, int64_t time) { erase(eventTimers_, ns, time); }
     void registerProcessingTimeTimer(const N& ns, int64_t time) {
-        bool earliest =
-            processingTimers_.empty() || time < processingTimers_.ordered.begin()->timestamp;
+        bool earliest = processingTimers_.empty() || time < processingTimers_.earliest();
         if (insert(processingTimers_, ns, time) && earliest) scheduleProcessingTime(time);
     }
     void deleteProcessingTimeTimer(const N& ns, int64_t time) {
@@ -60,101 +57,152 @@ public:
     /// callback at or before the watermark fire in the same call.
     void advanceWatermark(int64_t watermark) {
         currentWatermark_ = watermark;
-        while (!eventTimers_.empty() && eventTimers_.ordered.begin()->timestamp <= watermark) {
-            Entry e = popFirst(eventTimers_);
-            fire(e, onEventTime_);
-        }
+        while (!eventTimers_.empty() && eventTimers_.earliest() <= watermark)
+            fireFirst(eventTimers_, onEventTime_);
     }
 
     int64_t currentWatermark() const { return currentWatermark_; }
     int64_t currentProcessingTime() const {
         return processingTime_ ? processingTime_->getCurrentProcessingTime() : currentTimeMillis();
     }
-    size_t numEventTimeTimers() const { return eventTimers_.ordered.size(); }
-    size_t numProcessingTimeTimers() const { return processingTimers_.ordered.size(); }
+    size_t numEventTimeTimers() const { return eventTimers_.heap.size(); }
+    size_t numProcessingTimeTimers() const { return processingTimers_.heap.size(); }
 
 private:
-    struct Entry {
-        int64_t timestamp;
-        std::string key;
-        std::string nsBytes;
-        int32_t keyGroup;
-        N ns;
+    /// A timer. Its identity bytes (i64 timestamp, varint key length, key bytes, namespace bytes)
+    /// are the key of its entry in its domain's index; the entry never moves while the timer
+    /// exists, and the heap orders pointers to entries.
+    struct Timer {
+        int64_t timestamp = 0;
+        int32_t keyGroup = 0;
+        uint32_t keyOffset = 0;  // where the key starts in the identity bytes
+        uint32_t keyLength = 0;
+        size_t heapIndex = 0;
+        N ns{};
     };
-    /// A timer's identity without owning its bytes (lookups allocate nothing).
-    struct View {
-        int64_t timestamp;
-        std::string_view key;
-        std::string_view nsBytes;
-    };
-    struct Less {
-        using is_transparent = void;
-        static View view(const Entry& e) { return {e.timestamp, e.key, e.nsBytes}; }
-        static View view(const View& v) { return v; }
-        template <class A, class B>
-        bool operator()(const A& a, const B& b) const {
-            View x = view(a), y = view(b);
-            if (x.timestamp != y.timestamp) return x.timestamp < y.timestamp;
-            if (int c = x.key.compare(y.key)) return c < 0;
-            return x.nsBytes < y.nsBytes;
-        }
-    };
-    using TimerSet = std::set<Entry, Less>;
+    using Index = FlatStateMap<Timer, 48>;
+    using Node = typename Index::Entry;
+    static std::string_view keyOf(const Node& n) {
+        return n.key().substr(n.value.keyOffset, n.value.keyLength);
+    }
+    static std::string_view nsBytesOf(const Node& n) {
+        return n.key().substr(n.value.keyOffset + n.value.keyLength);
+    }
+    /// Firing order: timestamp, then key bytes, then namespace bytes (a total order, so timers
+    /// of one timestamp fire in the same order in every run).
+    static bool before(const Node* a, const Node* b) {
+        if (a->value.timestamp != b->value.timestamp)
+            return a->value.timestamp < b->value.timestamp;
+        if (int c = keyOf(*a).compare(keyOf(*b))) return c < 0;
+        return nsBytesOf(*a) < nsBytesOf(*b);
+    }
 
-    View viewOf(const N& ns, int64_t time) {
+    /// The timers of one domain: hashed by identity (registering an existing timer, the common
+    /// case, is one lookup that allocates nothing) and in a binary min-heap for firing.
+    struct Timers {
+        Index index;
+        std::vector<Node*> heap;
+        bool empty() const { return heap.empty(); }
+        int64_t earliest() const { return heap.front()->value.timestamp; }
+    };
+
+    /// The identity bytes of (time, current key, ns), in a reused buffer.
+    std::string_view identityOf(int64_t time, std::string_view key, std::string_view nsBytes) {
+        idWriter_.clear();
+        idWriter_.writeFixed(time);
+        idWriter_.writeVarUInt(key.size());
+        keyOffset_ = static_cast<uint32_t>(idWriter_.size());
+        idWriter_.writeRaw(key.data(), key.size());
+        idWriter_.writeRaw(nsBytes.data(), nsBytes.size());
+        return {reinterpret_cast<const char*>(idWriter_.data()), idWriter_.size()};
+    }
+    std::string_view identityOf(const N& ns, int64_t time) {
         nsWriter_.clear();
         Serializer<N>::serialize(ns, nsWriter_);
-        return View{
+        return identityOf(
             time, backend_.currentKeyBytes(),
-            std::string_view(reinterpret_cast<const char*>(nsWriter_.data()), nsWriter_.size())};
-    }
-    /// The timers of one domain: ordered for firing, and hashed by identity so that registering
-    /// an existing timer (the common case: every element of a window registers the window's
-    /// timers) is one hash lookup that allocates nothing.
-    struct Timers {
-        TimerSet ordered;
-        std::unordered_set<std::string, detail::BytesHash, std::equal_to<>> ids;
-        bool empty() const { return ordered.empty(); }
-    };
-
-    std::string_view idOf(const View& v) {
-        idWriter_.clear();
-        idWriter_.writeFixed(v.timestamp);
-        idWriter_.writeVarUInt(v.key.size());
-        idWriter_.writeRaw(v.key.data(), v.key.size());
-        idWriter_.writeRaw(v.nsBytes.data(), v.nsBytes.size());
-        return {reinterpret_cast<const char*>(idWriter_.data()), idWriter_.size()};
+            std::string_view(reinterpret_cast<const char*>(nsWriter_.data()), nsWriter_.size()));
     }
 
     /// Adds the timer unless it exists; true if added.
     bool insert(Timers& timers, const N& ns, int64_t time) {
-        View v = viewOf(ns, time);
-        std::string_view id = idOf(v);
-        if (timers.ids.find(id) != timers.ids.end()) return false;
-        timers.ids.emplace(id);
-        timers.ordered.insert(Entry{time, std::string(v.key), std::string(v.nsBytes),
-                                    backend_.currentKeyGroup(), ns});
+        return add(timers, identityOf(ns, time), time, backend_.currentKeyGroup(),
+                   backend_.currentKeyBytes().size(), ns);
+    }
+    bool add(Timers& timers, std::string_view id, int64_t time, int32_t keyGroup, size_t keyLength,
+             const N& ns) {
+        auto [node, created] = timers.index.tryEmplace(id, stateKeyHash(id));
+        if (!created) return false;
+        Timer& t = node->value;
+        t.timestamp = time;
+        t.keyGroup = keyGroup;
+        t.keyOffset = keyOffset_;
+        t.keyLength = static_cast<uint32_t>(keyLength);
+        t.ns = ns;
+        t.heapIndex = timers.heap.size();
+        timers.heap.push_back(node);
+        siftUp(timers, t.heapIndex);
         return true;
     }
     void erase(Timers& timers, const N& ns, int64_t time) {
-        View v = viewOf(ns, time);
-        auto it = timers.ids.find(idOf(v));
-        if (it == timers.ids.end()) return;
-        timers.ids.erase(it);
-        timers.ordered.erase(timers.ordered.find(v));
-    }
-    /// Removes and returns the earliest timer.
-    Entry popFirst(Timers& timers) {
-        Entry e = *timers.ordered.begin();
-        timers.ordered.erase(timers.ordered.begin());
-        auto it = timers.ids.find(idOf(View{e.timestamp, e.key, e.nsBytes}));
-        if (it != timers.ids.end()) timers.ids.erase(it);
-        return e;
+        std::string_view id = identityOf(ns, time);
+        Node* node = timers.index.find(id, stateKeyHash(id));
+        if (!node) return;
+        removeFromHeap(timers, node->value.heapIndex);
+        timers.index.erase(node);
     }
 
-    void fire(const Entry& e, const Callback& callback) {
-        backend_.setCurrentKeyBytes(e.key, e.keyGroup);
-        callback(e.timestamp, e.ns);
+    void place(Timers& timers, size_t i, Node* node) {
+        timers.heap[i] = node;
+        node->value.heapIndex = i;
+    }
+    void siftUp(Timers& timers, size_t i) {
+        Node* node = timers.heap[i];
+        while (i > 0) {
+            size_t parent = (i - 1) / 2;
+            if (!before(node, timers.heap[parent])) break;
+            place(timers, i, timers.heap[parent]);
+            i = parent;
+        }
+        place(timers, i, node);
+    }
+    void siftDown(Timers& timers, size_t i) {
+        Node* node = timers.heap[i];
+        const size_t n = timers.heap.size();
+        for (;;) {
+            size_t child = 2 * i + 1;
+            if (child >= n) break;
+            if (child + 1 < n && before(timers.heap[child + 1], timers.heap[child])) ++child;
+            if (!before(timers.heap[child], node)) break;
+            place(timers, i, timers.heap[child]);
+            i = child;
+        }
+        place(timers, i, node);
+    }
+    void removeFromHeap(Timers& timers, size_t i) {
+        Node* last = timers.heap.back();
+        timers.heap.pop_back();
+        if (i == timers.heap.size()) return;
+        place(timers, i, last);
+        if (i > 0 && before(last, timers.heap[(i - 1) / 2]))
+            siftUp(timers, i);
+        else
+            siftDown(timers, i);
+    }
+
+    /// Removes the earliest timer and runs `callback` for it (the timer no longer exists then,
+    /// so the callback may register it again).
+    void fireFirst(Timers& timers, const Callback& callback) {
+        Node* node = timers.heap.front();
+        const Timer& t = node->value;
+        int64_t timestamp = t.timestamp;
+        int32_t keyGroup = t.keyGroup;
+        firingKey_.assign(keyOf(*node));
+        N ns = std::move(node->value.ns);
+        removeFromHeap(timers, 0);
+        timers.index.erase(node);
+        backend_.setCurrentKeyBytes(firingKey_, keyGroup);
+        callback(timestamp, ns);
     }
 
     void scheduleProcessingTime(int64_t time) {
@@ -167,14 +215,11 @@ private:
     void onProcessingTimeReached(int64_t now) {
         if (now == scheduledAt_) scheduled_ = false;
         int64_t clock = std::max(now, currentProcessingTime());
-        while (!processingTimers_.empty() &&
-               processingTimers_.ordered.begin()->timestamp <= clock) {
-            Entry e = popFirst(processingTimers_);
-            fire(e, onProcessingTime_);
-        }
+        while (!processingTimers_.empty() && processingTimers_.earliest() <= clock)
+            fireFirst(processingTimers_, onProcessingTime_);
         if (!processingTimers_.empty()) {
             scheduled_ = false;
-            scheduleProcessingTime(processingTimers_.ordered.begin()->timestamp);
+            scheduleProcessingTime(processingTimers_.earliest());
         }
     }
 
@@ -186,8 +231,9 @@ private:
             const auto& range = service.backend_.keyGroupRange();
             byGroup.assign(static_cast<size_t>(range.size()), {});
             for (uint8_t domain = 0; domain < 2; ++domain)
-                for (const Entry& e : service.timersOf(domain).ordered)
-                    byGroup[static_cast<size_t>(e.keyGroup - range.start)].push_back({domain, &e});
+                for (const Node* node : service.timersOf(domain).heap)
+                    byGroup[static_cast<size_t>(node->value.keyGroup - range.start)].push_back(
+                        {domain, node});
         }
         void endSnapshot() const override { byGroup.clear(); }
         std::string typeIdentity() const override {
@@ -198,11 +244,12 @@ private:
                 byGroup[static_cast<size_t>(keyGroup - service.backend_.keyGroupRange().start)];
             for (const auto& timer : list) {
                 const uint8_t domain = timer.first;
-                const Entry* e = timer.second;
-                snapshot_format::writeEntry(out, e->key, [&](ByteWriter& o) {
+                const Node* node = timer.second;
+                std::string_view nsBytes = nsBytesOf(*node);
+                snapshot_format::writeEntry(out, keyOf(*node), [&](ByteWriter& o) {
                     o.writeByte(domain);
-                    o.writeFixed(e->timestamp);
-                    o.writeRaw(e->nsBytes.data(), e->nsBytes.size());
+                    o.writeFixed(node->value.timestamp);
+                    o.writeRaw(nsBytes.data(), nsBytes.size());
                 });
             }
             return static_cast<uint32_t>(list.size());
@@ -217,23 +264,21 @@ private:
             std::string_view nsBytes = value.substr(value.size() - in.remaining());
             N ns{};
             Serializer<N>::deserialize(in, ns);
-            service.restoreTimer(domain, Entry{timestamp, std::string(key), std::string(nsBytes),
-                                               keyGroup, std::move(ns)});
+            service.restoreTimer(domain, keyGroup, key, timestamp, nsBytes, ns);
         }
         InternalTimerService& service;
-        mutable std::vector<std::vector<std::pair<uint8_t, const Entry*>>> byGroup;
+        mutable std::vector<std::vector<std::pair<uint8_t, const Node*>>> byGroup;
     };
 
-    const auto& timersOf(uint8_t domain) const {
+    const Timers& timersOf(uint8_t domain) const {
         return domain == 0 ? eventTimers_ : processingTimers_;
     }
-    void restoreTimer(uint8_t domain, Entry e) {
+    void restoreTimer(uint8_t domain, int32_t keyGroup, std::string_view key, int64_t timestamp,
+                      std::string_view nsBytes, const N& ns) {
         Timers& timers = domain == 0 ? eventTimers_ : processingTimers_;
-        std::string_view id = idOf(View{e.timestamp, e.key, e.nsBytes});
-        if (!timers.ids.emplace(id).second) return;
-        int64_t time = e.timestamp;
-        timers.ordered.insert(std::move(e));
-        if (domain == 1 && time == timers.ordered.begin()->timestamp) scheduleProcessingTime(time);
+        std::string_view id = identityOf(timestamp, key, nsBytes);
+        if (!add(timers, id, timestamp, keyGroup, key.size(), ns)) return;
+        if (domain == 1 && timestamp == timers.earliest()) scheduleProcessingTime(timestamp);
     }
 
     KeyedStateBackend& backend_;
@@ -246,6 +291,8 @@ private:
     Timers processingTimers_;
     ByteWriter nsWriter_{32};
     ByteWriter idWriter_{64};
+    uint32_t keyOffset_ = 0;  // of the key in idWriter_'s identity
+    std::string firingKey_;
     int64_t currentWatermark_ = kMinWatermark;
     bool scheduled_ = false;
     int64_t scheduledAt_ = 0;
