@@ -5,6 +5,8 @@
 //   tumbling: source -> keyBy(key) -> window(TumblingEventTimeWindows::of(W)) -> sum<1>() -> sink
 //   sliding:  source -> keyBy(key) -> window(SlidingEventTimeWindows::of(W, W/2)) -> sum<1>() ->
 //   sink
+//   session (--only session): source -> keyBy(key) -> window(EventTimeSessionWindows::withGap(G))
+//   -> sum<1>() -> sink, over input with a pause of G ms after every W ms of event time
 //
 // Record i (0 <= i < N) is (key i % K, value i) with event timestamp (i / K) * step: the records
 // come in rounds of K, one per key, and every round is one step later than the last, so every
@@ -53,10 +55,19 @@ struct Workload {
     int64_t stepMs = 1;   // event time between two rounds of K records
     int64_t sizeMs = 0;   // window size
     int64_t slideMs = 0;  // == sizeMs: tumbling
+    int64_t gapMs = 0;    // > 0: session windows of this gap; sizeMs is then a session's length
 
-    bool tumbling() const { return slideMs == sizeMs; }
+    bool tumbling() const { return gapMs == 0 && slideMs == sizeMs; }
+    bool session() const { return gapMs > 0; }
+    /// Rounds of K records per session: sizeMs of event time.
+    int64_t roundsPerSession() const { return std::max<int64_t>(1, sizeMs / stepMs); }
     /// Record i's event timestamp; the pipelines compute it from the record's value (== i).
-    int64_t timestamp(int64_t i) const { return i / keys * stepMs; }
+    /// Session input pauses gapMs after every session, so the next round starts a new session of
+    /// every key (its distance to the session's last record is stepMs + gapMs > gapMs).
+    int64_t timestamp(int64_t i) const {
+        int64_t round = i / keys;
+        return round * stepMs + (session() ? round / roundsPerSession() * gapMs : 0);
+    }
     /// Windows (and window results) per key over the whole input.
     int64_t windowsPerKey() const {
         int64_t last = timestamp(records - 1);
@@ -67,7 +78,14 @@ struct Workload {
     }
     /// Window results over the whole input, when N is a multiple of K (every key has a record at
     /// every timestamp) and size >= step (no window falls between two timestamps).
-    int64_t results() const { return std::min(keys, records) * windowsPerKey(); }
+    int64_t results() const {
+        if (session()) {
+            int64_t rounds = (records + keys - 1) / keys;
+            return std::min(keys, records) *
+                   ((rounds + roundsPerSession() - 1) / roundsPerSession());
+        }
+        return std::min(keys, records) * windowsPerKey();
+    }
 };
 
 /// What a sink adds to its checksum per window result: the key, the sum, and the result's
@@ -119,10 +137,9 @@ weir::WatermarkStrategy<Record> watermarkStrategy(const Workload& w, WatermarkMo
                         ? weir::WatermarkStrategy<Record>::forMonotonousTimestamps()
                         : weir::WatermarkStrategy<Record>::forGenerator(
                               [] { return std::make_unique<PerEventAscendingWatermarks>(); });
-    const int64_t keys = w.keys, step = w.stepMs;
     // value == i, so this is Workload::timestamp(i).
     return strategy.withTimestampAssigner(
-        [keys, step](const Record& r, int64_t) { return r.second / keys * step; });
+        [w](const Record& r, int64_t) { return w.timestamp(r.second); });
 }
 
 // ---- sink -----------------------------------------------------------------------------------
@@ -141,12 +158,16 @@ Checksum runWindowPipeline(const weir::Configuration& conf, int32_t parallelism,
     auto keyed = env.fromSource(StridedRecordSource(w.records, MakeRecord{w.keys}),
                                 watermarkStrategy(w, mode), "records")
                      .keyBy([](const Record& r) { return r.first; });
-    const weir::Duration size(w.sizeMs), slide(w.slideMs);
-    auto sums = w.tumbling()
+    const weir::Duration size(w.sizeMs), slide(w.slideMs), gap(w.gapMs);
+    auto sums = w.session()
+                    ? keyed.window(weir::EventTimeSessionWindows::withGap(gap)).sum<1>()
+                : w.tumbling()
                     ? keyed.window(weir::TumblingEventTimeWindows::of(size)).sum<1>()
                     : keyed.window(weir::SlidingEventTimeWindows::of(size, slide)).sum<1>();
     sums.sinkTo(ChecksumSink(totals), "checksum");
-    env.execute(w.tumbling() ? "bench window tumbling" : "bench window sliding");
+    env.execute(w.session()    ? "bench window session"
+                : w.tumbling() ? "bench window tumbling"
+                               : "bench window sliding");
     return {totals->count.load(), totals->sum.load()};
 }
 
@@ -199,6 +220,38 @@ Checksum runWindowLoop(const Workload& w) {
     return c;
 }
 
+/// Session windows by hand: per key the open session's last timestamp and sum. A record more
+/// than a gap after its key's last one closes the session (its result's timestamp is the
+/// session window's max timestamp, last + gap - 1); the end of input closes the rest. Results
+/// are folded in another order than the pipeline's, which the checksum does not see.
+Checksum runSessionLoop(const Workload& w) {
+    struct Open {
+        int64_t last = 0;
+        int64_t sum = 0;
+        bool open = false;
+    };
+    Checksum c;
+    std::vector<Open> sessions(static_cast<size_t>(w.keys));
+    auto close = [&](int64_t key, const Open& s) {
+        ++c.count;
+        c.sum += fold(Record{key, s.sum}, s.last + w.gapMs - 1);
+    };
+    for (int64_t i = 0; i < w.records; ++i) {
+        const int64_t key = i % w.keys, ts = w.timestamp(i);
+        Open& s = sessions[static_cast<size_t>(key)];
+        if (s.open && ts >= s.last + w.gapMs) {
+            close(key, s);
+            s.open = false;
+        }
+        if (!s.open) s = Open{ts, 0, true};
+        s.last = std::max(s.last, ts);
+        s.sum += i;
+    }
+    for (int64_t key = 0; key < w.keys; ++key)
+        if (sessions[static_cast<size_t>(key)].open) close(key, sessions[static_cast<size_t>(key)]);
+    return c;
+}
+
 // ---- reporting ------------------------------------------------------------------------------
 
 struct Row {
@@ -244,12 +297,14 @@ struct Options {
     int64_t stepMs = 1;
     int64_t windowMs = 100;
     std::optional<int64_t> slideMs;  // of the sliding pipeline; default windowMs / 2
+    int64_t gapMs = 10;              // of the session pipeline
     WatermarkMode watermarks = WatermarkMode::PERIODIC;
     int repeat = 3;
     std::vector<int32_t> parallelisms{1, 2};
     int cores = 0;  // 0: std::thread::hardware_concurrency()
     bool runTumbling = true;
     bool runSliding = true;
+    bool runSession = false;  // --only session
 };
 
 using weir::bench::parseCount;
@@ -258,7 +313,8 @@ const char* kUsage =
     "usage: weir_window_throughput [--quick] [--records N] [--keys K] [--window-ms W]\n"
     "                              [--slide-ms S] [--step-ms T] [--watermarks periodic|per-event]\n"
     "                              [--repeat R] [--parallelisms 1,2] [--cores C]\n"
-    "                              [--only tumbling|sliding] [-D key=value ...]\n";
+    "                              [--only tumbling|sliding|session] [--gap-ms G]\n"
+    "                              [-D key=value ...]\n";
 
 Options parseOptions(const std::vector<std::string>& args) {
     Options o;
@@ -281,6 +337,8 @@ Options parseOptions(const std::vector<std::string>& args) {
             o.windowMs = parseCount(a, value());
         } else if (a == "--slide-ms") {
             o.slideMs = parseCount(a, value());
+        } else if (a == "--gap-ms") {
+            o.gapMs = parseCount(a, value());
         } else if (a == "--step-ms") {
             o.stepMs = parseCount(a, value());
         } else if (a == "--watermarks") {
@@ -291,11 +349,12 @@ Options parseOptions(const std::vector<std::string>& args) {
             o.watermarks = which == "periodic" ? WatermarkMode::PERIODIC : WatermarkMode::PER_EVENT;
         } else if (a == "--only") {
             const std::string& which = value();
-            if (which != "tumbling" && which != "sliding")
+            if (which != "tumbling" && which != "sliding" && which != "session")
                 throw weir::ConfigException("invalid --only '" + which +
-                                            "': expected tumbling or sliding");
+                                            "': expected tumbling, sliding or session");
             o.runTumbling = which == "tumbling";
             o.runSliding = which == "sliding";
+            o.runSession = which == "session";
         } else if (!weir::bench::parseCommonOption(a, value, kUsage, o.repeat, o.parallelisms,
                                                    o.cores)) {
             throw weir::ConfigException("unknown argument '" + a + "'\n" + kUsage);
@@ -319,7 +378,8 @@ bool benchmark(const std::string& name, const Workload& w, const Options& o,
     auto mismatch = [&](const std::string& what, const Checksum& expected, const Checksum& got) {
         return weir::bench::reportMismatch(name, what, "results", expected, got);
     };
-    Repeated baseline = weir::bench::measure(o.repeat, [&] { return runWindowLoop(w); });
+    Repeated baseline = weir::bench::measure(
+        o.repeat, [&] { return w.session() ? runSessionLoop(w) : runWindowLoop(w); });
     printRow(Row{name, "loop", 1, 1, w.records, baseline.best, 0}, o.cores);
     if (!baseline.stable)
         return mismatch("loop (between repetitions)", baseline.first, baseline.firstDifferent);
@@ -354,6 +414,7 @@ int main(int argc, char** argv) {
 
         Workload tumbling{o.records, *o.keys, o.stepMs, o.windowMs, o.windowMs};
         Workload sliding{o.records, *o.keys, o.stepMs, o.windowMs, *o.slideMs};
+        Workload session{o.records, *o.keys, o.stepMs, o.windowMs, o.windowMs, o.gapMs};
 
         std::printf(
             "weir_window_throughput: best of %d run(s); %d core(s); %lld records over %lld keys, "
@@ -377,7 +438,7 @@ int main(int argc, char** argv) {
         printHeader();
 
         bool ok = true;
-        std::vector<std::pair<int32_t, double>> tumblingPerCore, slidingPerCore;
+        std::vector<std::pair<int32_t, double>> tumblingPerCore, slidingPerCore, sessionPerCore;
         if (o.runTumbling) {
             ok = benchmark("tumbling", tumbling, o, tumblingPerCore, [&](int32_t p) {
                 return runWindowPipeline(conf, p, tumbling, o.watermarks);
@@ -386,6 +447,14 @@ int main(int argc, char** argv) {
         if (ok && o.runSliding) {
             ok = benchmark("sliding", sliding, o, slidingPerCore, [&](int32_t p) {
                 return runWindowPipeline(conf, p, sliding, o.watermarks);
+            });
+        }
+        if (ok && o.runSession) {
+            std::printf("session: gap %lld ms, a pause of %lld ms after every %lld ms\n",
+                        static_cast<long long>(o.gapMs), static_cast<long long>(o.gapMs),
+                        static_cast<long long>(o.windowMs));
+            ok = benchmark("session", session, o, sessionPerCore, [&](int32_t p) {
+                return runWindowPipeline(conf, p, session, o.watermarks);
             });
         }
         std::printf("\nload average (1 min) after: %s\n", weir::bench::loadAverage().c_str());

@@ -4,9 +4,13 @@
 // arrives first. Elements are buffered per key and timestamp; a buffer is dropped once the
 // watermark shows that nothing can join it any more. Elements behind the watermark are late and
 // dropped. Results carry the larger of the two timestamps.
+//
+// State: "left-buffer" and "right-buffer", map states keyed by timestamp (each entry holds the
+// elements of one timestamp), as in Flink: an element reads and writes only its own timestamp's
+// entry (in RocksDB one small read-modify-write, never the key's whole buffer) and scans the
+// other side's entries; "_timers/user-timers" for the cleanup, namespace = the side.
 
 #include <functional>
-#include <map>
 #include <optional>
 #include <vector>
 
@@ -46,23 +50,21 @@ public:
     void processElement1(const IN1& value, int64_t ts) override {
         backend_->setCurrentKey(key1_(value));
         if (late(ts)) return;
-        left_.getOrCreate()[ts].push_back(value);
-        left_.commit();
-        if (auto* other = right_.mutableValue())
-            for (auto it = other->lower_bound(ts + lower_);
-                 it != other->end() && it->first <= ts + upper_; ++it)
-                for (const auto& r : it->second) emit(value, ts, r, it->first);
+        left_.modify(ts, [&](std::vector<IN1>& bucket) { bucket.push_back(value); });
+        right_.forEach([&](int64_t rightTs, const std::vector<IN2>& bucket) {
+            if (rightTs < ts + lower_ || rightTs > ts + upper_) return;
+            for (const auto& r : bucket) emit(value, ts, r, rightTs);
+        });
         timers_->registerEventTimeTimer(kLeft, upper_ > 0 ? ts + upper_ : ts);
     }
     void processElement2(const IN2& value, int64_t ts) override {
         backend_->setCurrentKey(key2_(value));
         if (late(ts)) return;
-        right_.getOrCreate()[ts].push_back(value);
-        right_.commit();
-        if (auto* other = left_.mutableValue())
-            for (auto it = other->lower_bound(ts - upper_);
-                 it != other->end() && it->first <= ts - lower_; ++it)
-                for (const auto& l : it->second) emit(l, it->first, value, ts);
+        right_.modify(ts, [&](std::vector<IN2>& bucket) { bucket.push_back(value); });
+        left_.forEach([&](int64_t leftTs, const std::vector<IN1>& bucket) {
+            if (leftTs < ts - upper_ || leftTs > ts - lower_) return;
+            for (const auto& l : bucket) emit(l, leftTs, value, ts);
+        });
         timers_->registerEventTimeTimer(kRight, lower_ <= 0 ? ts - lower_ : ts);
     }
 
@@ -91,25 +93,10 @@ private:
     }
     /// The buffer of `side` at the timestamp whose cleanup time is `time` can no longer join.
     void cleanup(int64_t time, int32_t side) {
-        if (side == kLeft) {
-            int64_t ts = upper_ <= 0 ? time : time - upper_;
-            if (auto* buf = left_.mutableValue()) {
-                buf->erase(ts);
-                if (buf->empty())
-                    left_.clear();
-                else
-                    left_.commit();
-            }
-        } else {
-            int64_t ts = lower_ <= 0 ? time + lower_ : time;
-            if (auto* buf = right_.mutableValue()) {
-                buf->erase(ts);
-                if (buf->empty())
-                    right_.clear();
-                else
-                    right_.commit();
-            }
-        }
+        if (side == kLeft)
+            left_.remove(upper_ <= 0 ? time : time - upper_);
+        else
+            right_.remove(lower_ <= 0 ? time + lower_ : time);
     }
 
     struct Context final : ProcessJoinFunction<IN1, IN2, OUT>::Context {
@@ -128,8 +115,8 @@ private:
     int64_t lower_, upper_;
     UserFunctionHolder<F> udf_;
     KeyedStateBackend* backend_ = nullptr;
-    InternalValueState<std::map<int64_t, std::vector<IN1>>> left_;
-    InternalValueState<std::map<int64_t, std::vector<IN2>>> right_;
+    InternalMapState<int64_t, std::vector<IN1>> left_;
+    InternalMapState<int64_t, std::vector<IN2>> right_;
     std::optional<InternalTimerService<int32_t>> timers_;
     TimestampedCollector<OUT> collector_;
     Context context_;

@@ -203,6 +203,19 @@ public:
         return out;
     }
     void clear() override { this->erase(); }
+    /// Visits the current key's entries in place, fn(const K&, const V&).
+    template <class Fn>
+    void forEachEntry(Fn&& fn) const {
+        if (const auto* m = this->find())
+            for (const auto& [_, kv] : *m) fn(kv.first, kv.second);
+    }
+    /// The value under `key` for the current key, default-constructed if absent, in place.
+    V& getOrCreate(const K& key) {
+        auto& m = this->getOrInsert();
+        auto it = m.find(userKey(key));
+        if (it == m.end()) it = m.emplace(std::string(userKey(key)), std::pair<K, V>(key, V{})).first;
+        return it->second.second;
+    }
     /// Writes only the map entries whose value passes keep(value); empty maps are skipped.
     template <class Keep>
     uint32_t snapshotKeyGroupIf(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {

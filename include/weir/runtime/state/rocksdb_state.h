@@ -378,6 +378,16 @@ public:
         return out;
     }
     void clear() override { store_.removePrefix(cf_, prefix()); }
+    /// Visits the current key's entries, fn(const K&, const V&), in serialized key order,
+    /// without gathering them first.
+    template <class Fn>
+    void forEachEntry(Fn&& fn) const {
+        std::string p(prefix());
+        store_.scan(cf_, p, [&](std::string_view key, std::string_view value) {
+            fn(deserializeFromString<K>(key.substr(p.size())), deserializeFromString<V>(value));
+            return true;
+        });
+    }
 
     uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
         return snapshotKeyGroupIf(keyGroup, out, [](const V&) { return true; });

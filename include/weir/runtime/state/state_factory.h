@@ -118,4 +118,47 @@ private:
     RocksDbValueState<V>* rocks_ = nullptr;
 };
 
+/// A map state that operators use without a virtual call or a copy of every entry (join buffers
+/// keyed by timestamp): on the heap entries are visited and changed in place; in RocksDB one
+/// entry is read and written, never the key's whole map.
+template <class UK, class UV>
+class InternalMapState {
+public:
+    void bind(KeyedStateBackend& b, const std::string& name) {
+        if (b.rocksDbStore()) {
+            rocks_ = &b.getOrCreateState<RocksDbMapState<UK, UV>>(
+                name, [&] { return std::make_unique<RocksDbMapState<UK, UV>>(b, name); });
+        } else {
+            heap_ = &b.getOrCreateState<HeapMapState<UK, UV>>(
+                name, [&] { return std::make_unique<HeapMapState<UK, UV>>(b); });
+        }
+    }
+    /// Visits every entry of the current key: fn(const UK&, const UV&), in no defined order.
+    template <class Fn>
+    void forEach(Fn&& fn) const {
+        if (heap_)
+            heap_->forEachEntry(fn);
+        else
+            rocks_->forEachEntry(fn);
+    }
+    /// Applies fn(UV&) to the value under `key` (default-constructed if absent) and stores it.
+    template <class Fn>
+    void modify(const UK& key, Fn&& fn) {
+        if (heap_) {
+            fn(heap_->getOrCreate(key));
+            return;
+        }
+        UV value = rocks_->get(key).value_or(UV{});
+        fn(value);
+        rocks_->put(key, value);
+    }
+    void remove(const UK& key) { heap_ ? heap_->remove(key) : rocks_->remove(key); }
+    bool isEmpty() const { return heap_ ? heap_->isEmpty() : rocks_->isEmpty(); }
+    void clear() { heap_ ? heap_->clear() : rocks_->clear(); }
+
+private:
+    HeapMapState<UK, UV>* heap_ = nullptr;
+    RocksDbMapState<UK, UV>* rocks_ = nullptr;
+};
+
 }  // namespace weir
