@@ -159,8 +159,7 @@ Checksum runWindowPipeline(const weir::Configuration& conf, int32_t parallelism,
                                 watermarkStrategy(w, mode), "records")
                      .keyBy([](const Record& r) { return r.first; });
     const weir::Duration size(w.sizeMs), slide(w.slideMs), gap(w.gapMs);
-    auto sums = w.session()
-                    ? keyed.window(weir::EventTimeSessionWindows::withGap(gap)).sum<1>()
+    auto sums = w.session() ? keyed.window(weir::EventTimeSessionWindows::withGap(gap)).sum<1>()
                 : w.tumbling()
                     ? keyed.window(weir::TumblingEventTimeWindows::of(size)).sum<1>()
                     : keyed.window(weir::SlidingEventTimeWindows::of(size, slide)).sum<1>();

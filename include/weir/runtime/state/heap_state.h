@@ -213,7 +213,8 @@ public:
     V& getOrCreate(const K& key) {
         auto& m = this->getOrInsert();
         auto it = m.find(userKey(key));
-        if (it == m.end()) it = m.emplace(std::string(userKey(key)), std::pair<K, V>(key, V{})).first;
+        if (it == m.end())
+            it = m.emplace(std::string(userKey(key)), std::pair<K, V>(key, V{})).first;
         return it->second.second;
     }
     /// Writes only the map entries whose value passes keep(value); empty maps are skipped.

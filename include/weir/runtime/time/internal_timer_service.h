@@ -90,20 +90,34 @@ private:
     }
     /// Firing order: timestamp, then key bytes, then namespace bytes (a total order, so timers
     /// of one timestamp fire in the same order in every run).
-    static bool before(const Node* a, const Node* b) {
-        if (a->value.timestamp != b->value.timestamp)
-            return a->value.timestamp < b->value.timestamp;
-        if (int c = keyOf(*a).compare(keyOf(*b))) return c < 0;
-        return nsBytesOf(*a) < nsBytesOf(*b);
+    /// A heap slot: the timestamp and the key's first 8 bytes next to the entry, so that most
+    /// comparisons read no entry (many timers share a timestamp: every key's window ends at it).
+    struct HeapItem {
+        int64_t timestamp;
+        uint64_t keyPrefix;  // the first 8 key bytes, big-endian, zero-padded
+        Node* node;
+    };
+    static uint64_t prefixOf(std::string_view key) {
+        uint64_t p = 0;
+        for (size_t i = 0; i < 8; ++i)
+            p = (p << 8) | (i < key.size() ? static_cast<uint8_t>(key[i]) : 0u);
+        return p;
+    }
+    static bool before(const HeapItem& a, const HeapItem& b) {
+        if (a.timestamp != b.timestamp) return a.timestamp < b.timestamp;
+        // Different prefixes order the keys as their bytes do; equal ones need the bytes.
+        if (a.keyPrefix != b.keyPrefix) return a.keyPrefix < b.keyPrefix;
+        if (int c = keyOf(*a.node).compare(keyOf(*b.node))) return c < 0;
+        return nsBytesOf(*a.node) < nsBytesOf(*b.node);
     }
 
     /// The timers of one domain: hashed by identity (registering an existing timer, the common
     /// case, is one lookup that allocates nothing) and in a binary min-heap for firing.
     struct Timers {
         Index index;
-        std::vector<Node*> heap;
+        std::vector<HeapItem> heap;
         bool empty() const { return heap.empty(); }
-        int64_t earliest() const { return heap.front()->value.timestamp; }
+        int64_t earliest() const { return heap.front().timestamp; }
     };
 
     /// The identity bytes of (time, current key, ns), in a reused buffer.
@@ -140,7 +154,7 @@ private:
         t.keyLength = static_cast<uint32_t>(keyLength);
         t.ns = ns;
         t.heapIndex = timers.heap.size();
-        timers.heap.push_back(node);
+        timers.heap.push_back({time, prefixOf(keyOf(*node)), node});
         siftUp(timers, t.heapIndex);
         return true;
     }
@@ -152,12 +166,12 @@ private:
         timers.index.erase(node);
     }
 
-    void place(Timers& timers, size_t i, Node* node) {
-        timers.heap[i] = node;
-        node->value.heapIndex = i;
+    void place(Timers& timers, size_t i, HeapItem item) {
+        timers.heap[i] = item;
+        item.node->value.heapIndex = i;
     }
     void siftUp(Timers& timers, size_t i) {
-        Node* node = timers.heap[i];
+        HeapItem node = timers.heap[i];
         while (i > 0) {
             size_t parent = (i - 1) / 2;
             if (!before(node, timers.heap[parent])) break;
@@ -167,7 +181,7 @@ private:
         place(timers, i, node);
     }
     void siftDown(Timers& timers, size_t i) {
-        Node* node = timers.heap[i];
+        HeapItem node = timers.heap[i];
         const size_t n = timers.heap.size();
         for (;;) {
             size_t child = 2 * i + 1;
@@ -180,7 +194,7 @@ private:
         place(timers, i, node);
     }
     void removeFromHeap(Timers& timers, size_t i) {
-        Node* last = timers.heap.back();
+        HeapItem last = timers.heap.back();
         timers.heap.pop_back();
         if (i == timers.heap.size()) return;
         place(timers, i, last);
@@ -193,7 +207,7 @@ private:
     /// Removes the earliest timer and runs `callback` for it (the timer no longer exists then,
     /// so the callback may register it again).
     void fireFirst(Timers& timers, const Callback& callback) {
-        Node* node = timers.heap.front();
+        Node* node = timers.heap.front().node;
         const Timer& t = node->value;
         int64_t timestamp = t.timestamp;
         int32_t keyGroup = t.keyGroup;
@@ -231,9 +245,9 @@ private:
             const auto& range = service.backend_.keyGroupRange();
             byGroup.assign(static_cast<size_t>(range.size()), {});
             for (uint8_t domain = 0; domain < 2; ++domain)
-                for (const Node* node : service.timersOf(domain).heap)
-                    byGroup[static_cast<size_t>(node->value.keyGroup - range.start)].push_back(
-                        {domain, node});
+                for (const HeapItem& item : service.timersOf(domain).heap)
+                    byGroup[static_cast<size_t>(item.node->value.keyGroup - range.start)].push_back(
+                        {domain, item.node});
         }
         void endSnapshot() const override { byGroup.clear(); }
         std::string typeIdentity() const override {
