@@ -81,8 +81,7 @@ TEST(DataGeneratorSource, LastRecordComesWithEndOfInput) {
     DataGeneratorSource<int64_t> source([](int64_t i) { return i * i; }, 3);
     auto reader = makeReader(source, 0, 1);
     CollectingOutput<int64_t> out;
-    EXPECT_EQ(reader->pollNext(out), InputStatus::MORE_AVAILABLE);
-    EXPECT_EQ(reader->pollNext(out), InputStatus::MORE_AVAILABLE);
+    // One batch holds all three; the poll that emits the last record says END_OF_INPUT.
     EXPECT_EQ(reader->pollNext(out), InputStatus::END_OF_INPUT);
     EXPECT_EQ(reader->pollNext(out), InputStatus::END_OF_INPUT);
     EXPECT_THAT(out.values, ElementsAre(0, 1, 4));
@@ -108,7 +107,7 @@ TEST(DataGeneratorSource, UnboundedCountNeverEnds) {
     auto reader = makeReader(source, 0, 2);
     CollectingOutput<int64_t> out;
     for (int i = 0; i < 1000; ++i) ASSERT_EQ(reader->pollNext(out), InputStatus::MORE_AVAILABLE);
-    std::vector<int64_t> expected(1000);
+    std::vector<int64_t> expected(1000 * kRecordsPerPoll);
     std::iota(expected.begin(), expected.end(), 0);
     EXPECT_EQ(out.values, expected);
 }
@@ -130,6 +129,32 @@ TEST(DataGeneratorSource, InvalidArgumentsAreRejected) {
     EXPECT_THROW(DataGeneratorSource<int64_t>(nullptr, 5), InvalidProgramException);
     EXPECT_THROW(RateLimiterStrategy::perSecond(0), InvalidProgramException);
     EXPECT_THROW(RateLimiterStrategy::perSecond(-3), InvalidProgramException);
+}
+
+TEST(DataGeneratorSource, UnlimitedReaderEmitsABatchPerPoll) {
+    DataGeneratorSource<int64_t> source([](int64_t i) { return i * 2; }, 100);
+    auto reader = makeReader(source, 0, 1);
+    CollectingOutput<int64_t> out;
+    EXPECT_EQ(reader->pollNext(out), InputStatus::MORE_AVAILABLE);
+    ASSERT_EQ(out.values.size(), static_cast<size_t>(kRecordsPerPoll));
+    EXPECT_EQ(reader->pollNext(out), InputStatus::END_OF_INPUT);
+    ASSERT_EQ(out.values.size(), 100u);
+    for (int64_t i = 0; i < 100; ++i) EXPECT_EQ(out.values[static_cast<size_t>(i)], 2 * i);
+}
+
+TEST(DataGeneratorSource, RateLimitedBatchStopsWhereTheLimiterDoes) {
+    FakeClock time;
+    // 10 records/s on one subtask: after a 500 ms stall, about 5 records at once, not 64.
+    DataGeneratorSource<int64_t> source([](int64_t i) { return i; }, 1000,
+                                        RateLimiterStrategy::perSecond(10, time.clock()));
+    auto reader = makeReader(source, 0, 1);
+    CollectingOutput<int64_t> out;
+    EXPECT_EQ(reader->pollNext(out), InputStatus::MORE_AVAILABLE);
+    EXPECT_EQ(reader->pollNext(out), InputStatus::NOTHING_AVAILABLE);
+    time.advance(500ms);
+    EXPECT_EQ(reader->pollNext(out), InputStatus::MORE_AVAILABLE);
+    EXPECT_GE(out.values.size(), 5u);
+    EXPECT_LE(out.values.size(), 7u);
 }
 
 TEST(DataGeneratorSource, RateLimitedReaderReturnsNothingAvailableWhenAheadOfSchedule) {

@@ -10,9 +10,6 @@
 
 namespace weir {
 
-/// How many records the built-in collection and sequence readers emit per poll.
-inline constexpr int kRecordsPerPoll = 64;
-
 template <class T>
 class CollectionSource final : public Source<T> {
 public:

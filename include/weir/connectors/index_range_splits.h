@@ -14,6 +14,10 @@
 
 namespace weir {
 
+/// How many records the built-in readers (collection, sequence, data generator, text file) emit
+/// per poll at most: one task-loop turn per batch instead of per record.
+inline constexpr int kRecordsPerPoll = 64;
+
 class IndexRangeSplits {
 public:
     /// A fresh reader gets [begin, end); a restored one the ranges in ctx.restoredSplits.

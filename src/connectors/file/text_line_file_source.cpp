@@ -13,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "weir/connectors/index_range_splits.h"
 #include "weir/core/exceptions.h"
 #include "weir/core/serializer.h"
 
@@ -70,8 +71,8 @@ std::vector<std::string> listFiles(const std::string& path) {
     return files;
 }
 
-/// Reads the lines that start inside each of its splits, in order, one line per pollNext. The
-/// file is read in 64 KiB chunks with pread; the line string is reused.
+/// Reads the lines that start inside each of its splits, in order, up to kRecordsPerPoll lines per
+/// pollNext. The file is read in 64 KiB chunks with pread; the line string is reused.
 class TextLineFileReader final : public SourceReader<std::string> {
 public:
     explicit TextLineFileReader(std::vector<FileSplit> splits)
@@ -86,6 +87,7 @@ public:
             }
             if (readLine()) {
                 output.collect(line_);
+                for (int n = 1; n < kRecordsPerPoll && readLine(); ++n) output.collect(line_);
                 return InputStatus::MORE_AVAILABLE;
             }
             closeFile();

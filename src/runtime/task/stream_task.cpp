@@ -231,6 +231,11 @@ void StreamTask::flushOutputs() {
         if (p->hasUnflushedData()) p->flushAll();
 }
 
+namespace {
+constexpr int kSourcePollsPerTurn = 512;
+constexpr int64_t kSourceRecordsPerTurn = 512;
+}  // namespace
+
 void StreamTask::runLoop() {
     const auto bufferTimeout = configuration_->get(options::kBufferTimeout);
     auto lastFlush = std::chrono::steady_clock::now();
@@ -255,7 +260,12 @@ void StreamTask::runLoop() {
         } else if (source_) {
             InputStatus status = InputStatus::MORE_AVAILABLE;
             runAttributed(deployment_.operators[0].name, [&] {
-                for (int i = 0; i < 512 && status == InputStatus::MORE_AVAILABLE; ++i) {
+                // At most 512 polls or 512 records per turn, so that mails (checkpoint
+                // triggers) wait for no more than that.
+                const int64_t start = source_->recordsEmitted();
+                for (int i = 0; i < kSourcePollsPerTurn && status == InputStatus::MORE_AVAILABLE &&
+                                source_->recordsEmitted() - start < kSourceRecordsPerTurn;
+                     ++i) {
                     status = source_->emitNext();
                     worked = worked || status != InputStatus::NOTHING_AVAILABLE;
                 }

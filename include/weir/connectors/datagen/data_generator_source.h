@@ -72,7 +72,10 @@ private:
         InputStatus pollNext(ReaderOutput<T>& out) override {
             if (splits_.empty()) return InputStatus::END_OF_INPUT;
             if (!limiter_.tryAcquire()) return InputStatus::NOTHING_AVAILABLE;
+            // Up to kRecordsPerPoll records while the rate limiter lets them through.
             out.collect(generator_(splits_.take()));
+            for (int n = 1; n < kRecordsPerPoll && !splits_.empty() && limiter_.tryAcquire(); ++n)
+                out.collect(generator_(splits_.take()));
             return splits_.empty() ? InputStatus::END_OF_INPUT : InputStatus::MORE_AVAILABLE;
         }
         std::vector<std::string> snapshotState(int64_t) override { return splits_.snapshot(); }

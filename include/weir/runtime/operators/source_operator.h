@@ -27,6 +27,12 @@ public:
     virtual void emitFinalWatermark() = 0;
     int numberOfInputs() const override { return 0; }
     InputBase* input(int) override { return nullptr; }
+    /// Records emitted so far: the task bounds a loop turn by records, not by polls (a poll may
+    /// emit a batch).
+    int64_t recordsEmitted() const { return recordsEmitted_; }
+
+protected:
+    int64_t recordsEmitted_ = 0;
 };
 
 template <class T>
@@ -94,6 +100,7 @@ private:
     }
     void emit(const T& value, int64_t recordTimestamp) {
         int64_t ts = strategy_.extractTimestamp(value, recordTimestamp);
+        ++recordsEmitted_;
         output_->collect(value, ts);
         if (eventTime_) generator_->onEvent(value, ts, watermarks_);
     }
