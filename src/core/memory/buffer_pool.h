@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "weir/core/buffer.h"
+#include "core/memory/buffer.h"
 
 namespace weir {
 

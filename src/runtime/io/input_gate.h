@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-#include "weir/core/buffer.h"
+#include "core/memory/buffer.h"
 #include "weir/runtime/stream_element.h"
 
 namespace weir {
