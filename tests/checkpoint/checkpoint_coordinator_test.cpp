@@ -621,6 +621,23 @@ TEST_F(CoordinatorTest, RestartAbortsPendingCheckpointsWithoutCountingThemAsFail
     EXPECT_EQ(job.numFailJob(), 0u);  // tolerable is 0, yet a restart is no checkpoint failure
 }
 
+TEST_F(CoordinatorTest, TriggersRacingAShutdownAllSettle) {
+    // Every future a trigger returns settles: before the shutdown it is aborted by it, after it
+    // is refused, and one that started while the shutdown ran is one of the two (never left
+    // pending: the shutdown aborts only what is pending when it looks).
+    create({{"execution.checkpointing.max-concurrent-checkpoints", "1000"}});
+    std::vector<std::future<int64_t>> futures;
+    std::thread triggering([&] {
+        for (int i = 0; i < 200; ++i) futures.push_back(coordinator->triggerCheckpoint());
+    });
+    coordinator->shutdown(JobStatus::CANCELED);
+    triggering.join();
+    for (auto& f : futures) {
+        ASSERT_EQ(f.wait_for(30s), std::future_status::ready) << "a trigger was never settled";
+        EXPECT_FALSE(failureOf(f).empty());
+    }
+}
+
 TEST_F(CoordinatorTest, AcknowledgementsAndDeclinesOfAnOldEpochAreIgnored) {
     create();
     coordinator->restartEpoch();

@@ -208,9 +208,18 @@ std::shared_ptr<CheckpointCoordinator::Pending> CheckpointCoordinator::startPend
         p->result.operators[id].parallelism = par.first;
         p->result.operators[id].maxParallelism = par.second;
     }
+    bool registered = false;
     {
+        // Checked again with the insertion: a shutdown that began after the first check has
+        // already aborted what was pending, and would never settle this one's promise.
         std::lock_guard lock(mutex_);
-        pending_[p->id] = p;
+        if (!stopping_) pending_[p->id] = p;
+        registered = !stopping_;
+    }
+    if (!registered) {
+        if (p->location) p->location->discard();
+        reason = "the job is shutting down";
+        return nullptr;
     }
     RuntimeEvent barrier;
     barrier.type = RuntimeEventType::kCheckpointBarrier;
