@@ -203,8 +203,6 @@ public:
         }
     }
 
-    void clear() { *this = FlatStateMap(); }
-
 private:
     static constexpr uint32_t kFirstChunk = 16;
 

@@ -212,9 +212,9 @@ public:
     /// The value under `key` for the current key, default-constructed if absent, in place.
     V& getOrCreate(const K& key) {
         auto& m = this->getOrInsert();
-        auto it = m.find(userKey(key));
-        if (it == m.end())
-            it = m.emplace(std::string(userKey(key)), std::pair<K, V>(key, V{})).first;
+        std::string_view bytes = userKey(key);  // serialized once, for the lookup and the insert
+        auto it = m.find(bytes);
+        if (it == m.end()) it = m.emplace(std::string(bytes), std::pair<K, V>(key, V{})).first;
         return it->second.second;
     }
     /// Writes only the map entries whose value passes keep(value); empty maps are skipped.

@@ -120,22 +120,24 @@ private:
         int64_t earliest() const { return heap.front().timestamp; }
     };
 
-    /// The identity bytes of (time, current key, ns), in a reused buffer.
+    /// The identity bytes of (time, key, namespace bytes), in a reused buffer.
     std::string_view identityOf(int64_t time, std::string_view key, std::string_view nsBytes) {
+        beginIdentity(time, key);
+        idWriter_.writeRaw(nsBytes.data(), nsBytes.size());
+        return {reinterpret_cast<const char*>(idWriter_.data()), idWriter_.size()};
+    }
+    /// The same for (time, current key, ns): the namespace serialized straight into the buffer.
+    std::string_view identityOf(const N& ns, int64_t time) {
+        beginIdentity(time, backend_.currentKeyBytes());
+        Serializer<N>::serialize(ns, idWriter_);
+        return {reinterpret_cast<const char*>(idWriter_.data()), idWriter_.size()};
+    }
+    void beginIdentity(int64_t time, std::string_view key) {
         idWriter_.clear();
         idWriter_.writeFixed(time);
         idWriter_.writeVarUInt(key.size());
         keyOffset_ = static_cast<uint32_t>(idWriter_.size());
         idWriter_.writeRaw(key.data(), key.size());
-        idWriter_.writeRaw(nsBytes.data(), nsBytes.size());
-        return {reinterpret_cast<const char*>(idWriter_.data()), idWriter_.size()};
-    }
-    std::string_view identityOf(const N& ns, int64_t time) {
-        nsWriter_.clear();
-        Serializer<N>::serialize(ns, nsWriter_);
-        return identityOf(
-            time, backend_.currentKeyBytes(),
-            std::string_view(reinterpret_cast<const char*>(nsWriter_.data()), nsWriter_.size()));
     }
 
     /// Adds the timer unless it exists; true if added.
@@ -303,7 +305,6 @@ private:
     Participant participant_;
     Timers eventTimers_;
     Timers processingTimers_;
-    ByteWriter nsWriter_{32};
     ByteWriter idWriter_{64};
     uint32_t keyOffset_ = 0;  // of the key in idWriter_'s identity
     std::string firingKey_;
