@@ -32,24 +32,6 @@ uint32_t fmix(uint32_t h) {
 }
 }  // namespace
 
-int32_t murmurHash(uint32_t code) {
-    code *= 0xcc9e2d51;
-    code = rotl(code, 15);
-    code *= 0x1b873593;
-    code = rotl(code, 13);
-    code = code * 5 + 0xe6546b64;
-    code ^= 4;
-    code = fmix(code);
-    auto signedCode = static_cast<int32_t>(code);
-    if (signedCode >= 0) return signedCode;
-    if (signedCode != INT32_MIN) return -signedCode;
-    return 0;
-}
-
-int32_t assignToKeyGroup(uint32_t keyHash, int32_t maxParallelism) {
-    return murmurHash(keyHash) % maxParallelism;
-}
-
 KeyGroupRange rangeForOperatorIndex(int32_t maxParallelism, int32_t parallelism, int32_t index) {
     int64_t m = maxParallelism, p = parallelism, i = index;
     return {static_cast<int32_t>((i * m + p - 1) / p),

@@ -64,3 +64,28 @@ TEST(KeyGroupRange, Intersect) {
 
 }  // namespace
 }  // namespace weir
+
+namespace weir {
+namespace {
+
+// The power-of-two shortcuts (a mask, a shift) must agree with the plain formulas for every
+// maximum parallelism, powers of two or not.
+TEST(KeyGroups, ShortcutsAgreeWithThePlainFormulas) {
+    for (int32_t maxP : {1, 2, 100, 128, 129, 1000, 4096, 32767, 32768}) {
+        for (uint32_t h = 0; h < 5000; ++h) {
+            uint32_t hash = h * 2654435761u;
+            int32_t kg = keygroups::assignToKeyGroup(hash, maxP);
+            ASSERT_EQ(kg, static_cast<int64_t>(keygroups::murmurHash(hash)) % maxP) << maxP;
+        }
+        for (int32_t p : {1, 2, 3, 7}) {
+            if (p > maxP) continue;
+            for (int32_t kg = 0; kg < maxP; ++kg)
+                ASSERT_EQ(keygroups::operatorIndexForKeyGroup(maxP, p, kg),
+                          static_cast<int64_t>(kg) * p / maxP)
+                    << maxP << " " << p << " " << kg;
+        }
+    }
+}
+
+}  // namespace
+}  // namespace weir

@@ -19,6 +19,12 @@ public:
         cv_.notify_one();
     }
 
+    /// True when a notify() has come that no wait() has consumed yet.
+    bool pending() {
+        std::lock_guard lock(mutex_);
+        return notified_;
+    }
+
     /// Sleeps until notify() or the timeout; clears the flag.
     void wait(std::chrono::milliseconds timeout) {
         std::unique_lock lock(mutex_);

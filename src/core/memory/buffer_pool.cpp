@@ -1,9 +1,39 @@
 #include "core/memory/buffer_pool.h"
 
+#include <algorithm>
+
 #include "core/concurrency/wakeup_signal.h"
 #include "weir/core/check.h"
 
 namespace weir {
+
+namespace {
+struct ThreadDeferral {
+    int depth = 0;
+    std::vector<BufferPool*> pools;  // held-back wake-ups, each pool once
+};
+thread_local ThreadDeferral deferral;
+}  // namespace
+
+BufferPool::DeferredWakeups::DeferredWakeups() {
+    ++deferral.depth;
+}
+
+BufferPool::DeferredWakeups::~DeferredWakeups() {
+    if (--deferral.depth == 0) flushDeferredWakeups();
+}
+
+void BufferPool::flushDeferredWakeups() {
+    // Swapped out first: waking may not re-enter, but keep the list consistent regardless.
+    std::vector<BufferPool*> pools;
+    pools.swap(deferral.pools);
+    for (BufferPool* pool : pools) {
+        std::unique_lock lock(pool->mutex_);
+        if (pool->depleted_ && !pool->free_.empty()) pool->wakeWaiters(lock);
+    }
+    pools.clear();
+    if (deferral.pools.empty()) deferral.pools.swap(pools);  // keep the capacity
+}
 
 void Buffer::recycle() {
     if (data_ && pool_) pool_->recycle(data_);
@@ -16,7 +46,8 @@ BufferPool::BufferPool(std::string name, uint32_t numBuffers, uint32_t bufferSiz
     : name_(std::move(name)),
       numBuffers_(numBuffers),
       bufferSize_(bufferSize),
-      memory_(new uint8_t[static_cast<size_t>(numBuffers) * bufferSize]) {
+      memory_(new uint8_t[static_cast<size_t>(numBuffers) * bufferSize]),
+      wakeAt_(std::max<uint32_t>(1, numBuffers / 2)) {
     WEIR_CHECK(numBuffers > 0 && bufferSize >= 64) << "pool " << name_;
     free_.reserve(numBuffers);
     for (uint32_t i = 0; i < numBuffers; ++i)
@@ -28,21 +59,34 @@ BufferPool::~BufferPool() = default;
 
 std::optional<Buffer> BufferPool::tryRequest() {
     std::lock_guard lock(mutex_);
-    if (free_.empty()) return std::nullopt;
+    if (free_.empty()) {
+        depleted_ = true;
+        return std::nullopt;
+    }
     uint8_t* seg = free_.back();
     free_.pop_back();
+    if (free_.empty()) depleted_ = true;
     available_.store(static_cast<uint32_t>(free_.size()), std::memory_order_release);
     return Buffer(seg, bufferSize_, this);
 }
 
 std::optional<Buffer> BufferPool::requestBlocking(const std::atomic<bool>& cancelled) {
     std::unique_lock lock(mutex_);
+    if (free_.empty()) {
+        // About to sleep: first send the wake-ups this thread held back (it may be the consumer
+        // of another pool whose producer this thread's progress depends on).
+        lock.unlock();
+        flushDeferredWakeups();
+        lock.lock();
+    }
     while (free_.empty()) {
+        depleted_ = true;
         if (cancelled.load(std::memory_order_acquire)) return std::nullopt;
         cv_.wait_for(lock, std::chrono::milliseconds(100));
     }
     uint8_t* seg = free_.back();
     free_.pop_back();
+    if (free_.empty()) depleted_ = true;
     available_.store(static_cast<uint32_t>(free_.size()), std::memory_order_release);
     return Buffer(seg, bufferSize_, this);
 }
@@ -59,16 +103,23 @@ void BufferPool::cancelAll() {
 }
 
 void BufferPool::recycle(uint8_t* segment) {
-    bool wasEmpty;
-    {
-        std::lock_guard lock(mutex_);
-        wasEmpty = free_.empty();
-        free_.push_back(segment);
-        available_.store(static_cast<uint32_t>(free_.size()), std::memory_order_release);
-        if (wasEmpty)
-            for (auto* l : listeners_) l->notify();
+    std::unique_lock lock(mutex_);
+    free_.push_back(segment);
+    available_.store(static_cast<uint32_t>(free_.size()), std::memory_order_release);
+    if (!depleted_) return;
+    if (free_.size() >= wakeAt_ || deferral.depth == 0) {
+        wakeWaiters(lock);
+        return;
     }
-    if (wasEmpty) cv_.notify_all();
+    if (std::find(deferral.pools.begin(), deferral.pools.end(), this) == deferral.pools.end())
+        deferral.pools.push_back(this);
+}
+
+void BufferPool::wakeWaiters(std::unique_lock<std::mutex>& lock) {
+    depleted_ = false;
+    for (auto* l : listeners_) l->notify();
+    lock.unlock();
+    cv_.notify_all();
 }
 
 }  // namespace weir

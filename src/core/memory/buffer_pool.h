@@ -2,6 +2,14 @@
 // BufferPool: a fixed set of equally sized memory segments, allocated once. A producer that finds
 // the pool empty waits (backpressure) until a consumer recycles a buffer; nothing grows.
 //
+// Wake-ups under backpressure: a producer that drained the pool is woken once half of the pool
+// is free again, not by every single recycled buffer, so that producer and consumer trade the
+// processor once per several buffers instead of once per buffer (each trade is a futex wake and a
+// context switch). A consumer thread that holds a DeferredWakeups scope keeps the wake-ups it
+// held back below that mark and sends them before it sleeps (flushDeferredWakeups), so no
+// producer waits on a buffer that is free while its consumer is idle. Threads without the scope
+// wake the producer at once, as before.
+//
 // Thread-safety: all methods may be called from any thread.
 
 #include <atomic>
@@ -45,7 +53,21 @@ public:
     /// Called by Buffer when it is destroyed.
     void recycle(uint8_t* segment);
 
+    /// While alive, recycling on this thread may hold wake-ups back (see the file comment).
+    /// Pools must outlive the scope (the consumer's input buffers already keep them alive).
+    class DeferredWakeups {
+    public:
+        DeferredWakeups();
+        ~DeferredWakeups();
+        DeferredWakeups(const DeferredWakeups&) = delete;
+        DeferredWakeups& operator=(const DeferredWakeups&) = delete;
+    };
+    /// Sends the wake-ups this thread held back. Call before the thread sleeps.
+    static void flushDeferredWakeups();
+
 private:
+    void wakeWaiters(std::unique_lock<std::mutex>& lock);
+
     std::string name_;
     uint32_t numBuffers_;
     uint32_t bufferSize_;
@@ -54,6 +76,8 @@ private:
     std::condition_variable cv_;
     std::vector<uint8_t*> free_;
     std::atomic<uint32_t> available_{0};
+    uint32_t wakeAt_;        // free buffers at which a depleted pool wakes its waiters
+    bool depleted_ = false;  // the pool ran empty since waiters were last woken
     std::vector<WakeupSignal*> listeners_;
 };
 

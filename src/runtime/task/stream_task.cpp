@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/logging.h"
+#include "core/memory/buffer_pool.h"
 #include "runtime/checkpoint/checkpoint_metadata.h"
 #include "runtime/checkpoint/checkpoint_responder.h"
 #include "runtime/checkpoint/snapshot_executor.h"
@@ -234,16 +235,22 @@ void StreamTask::flushOutputs() {
 namespace {
 constexpr int kSourcePollsPerTurn = 512;
 constexpr int64_t kSourceRecordsPerTurn = 512;
+// Input buffers processed between two sends of held-back producer wake-ups (see BufferPool):
+// under backpressure a producer is woken at most this many buffers after one came free.
+constexpr int kBuffersPerWakeupFlush = 4;
 }  // namespace
 
 void StreamTask::runLoop() {
     const auto bufferTimeout = configuration_->get(options::kBufferTimeout);
     auto lastFlush = std::chrono::steady_clock::now();
+    BufferPool::DeferredWakeups deferWakeups;
+    int buffersSinceWakeupFlush = 0;
     while (!cancelled_.load(std::memory_order_acquire)) {
         mailbox_.runAll();
         if (jobEnded_) break;
         if (endOfInputReached_) {
             // Finished: answer checkpoint mails with the final state until the job ends.
+            BufferPool::flushDeferredWakeups();
             signal_.wait(std::chrono::milliseconds(100));
             continue;
         }
@@ -277,6 +284,10 @@ void StreamTask::runLoop() {
             }
         } else {
             worked = processNetworkInput();
+            if (worked && ++buffersSinceWakeupFlush == kBuffersPerWakeupFlush) {
+                BufferPool::flushDeferredWakeups();
+                buffersSinceWakeupFlush = 0;
+            }
             if (!worked && !endOfInputReached_) {
                 flushOutputs();
                 idleWait(std::chrono::milliseconds(100));
@@ -293,6 +304,7 @@ void StreamTask::runLoop() {
 }
 
 void StreamTask::idleWait(std::chrono::milliseconds limit) {
+    BufferPool::flushDeferredWakeups();  // no producer may wait on this thread while it sleeps
     auto budget = timers_.sleepBudget(limit);
     if (budget.count() > 0) signal_.wait(budget);
 }
