@@ -3,7 +3,13 @@
 // processing time, checkpoint barriers, snapshot and restore, also as one subtask of a rescaled
 // operator) and record everything it emits (records with timestamps, watermarks, side outputs),
 // as Flink's operator test harnesses do. Processing time is a manual clock.
+//
+// Keyed state is on the heap, or in RocksDB when the environment variable
+// WEIR_HARNESS_STATE_BACKEND is "rocksdb" (ctest runs the window suites once more so, with the
+// prefix "rocksdb."); RocksDB snapshots are then taken the way tasks take them (deferred, then
+// completed).
 
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <queue>
@@ -16,6 +22,7 @@
 #include "weir/functions/processing_time_service.h"
 #include "weir/runtime/output.h"
 #include "weir/runtime/state/keyed_state_backend.h"
+#include "weir/runtime/state/rocksdb_store.h"
 #include "weir/runtime/stream_operator.h"
 
 namespace weir::testing {
@@ -84,12 +91,19 @@ public:
 
 /// How a harness places its operator: keyed or not, the runtime mode, and which subtask of how
 /// many it is (the keyed backend then owns that subtask's key groups, as after a rescale).
+/// True when WEIR_HARNESS_STATE_BACKEND=rocksdb.
+inline bool harnessStateInRocksDb() {
+    const char* backend = std::getenv("WEIR_HARNESS_STATE_BACKEND");
+    return backend != nullptr && std::string(backend) == "rocksdb";
+}
+
 struct HarnessOptions {
     bool keyed = true;
     RuntimeExecutionMode mode = RuntimeExecutionMode::STREAMING;
     int32_t subtaskIndex = 0;
     int32_t parallelism = 1;
     int32_t maxParallelism = 128;
+    bool rocksDb = harnessStateInRocksDb();
 };
 
 /// What a task stores for an operator at a checkpoint barrier: its keyed state (all key groups
@@ -111,10 +125,15 @@ public:
         setup_.taskInfo.parallelism = o.parallelism;
         setup_.taskInfo.maxParallelism = o.maxParallelism;
         setup_.executionMode = o.mode;
-        if (o.keyed)
+        if (o.keyed) {
             backend_ = std::make_unique<KeyedStateBackend>(
                 keygroups::rangeForOperatorIndex(o.maxParallelism, o.parallelism, o.subtaskIndex),
                 o.maxParallelism);
+            if (o.rocksDb) {
+                store_ = RocksDbStore::open(RocksDbOptions{});
+                backend_->setRocksDbStore(store_.get());
+            }
+        }
     }
     // Movable until open() (harnesses are made by helper functions); pointers into the harness
     // are handed to the operator only there.
@@ -176,7 +195,7 @@ public:
     KeyedStateSnapshot snapshotKeyedState(int64_t checkpointId = 1) {
         operator_->prepareSnapshotPreBarrier(checkpointId);
         operator_->snapshotState(checkpointId, 0);
-        return backend_->snapshot();
+        return keyedSnapshot();
     }
     /// Checkpoint barrier `checkpointId` reaches the operator: what the task does with it
     /// (prepareSnapshotPreBarrier, which may emit, then the snapshot of both kinds of state).
@@ -184,7 +203,7 @@ public:
         HarnessSnapshot s;
         operator_->prepareSnapshotPreBarrier(checkpointId);
         operator_->snapshotState(checkpointId, 0);
-        if (backend_) s.keyed = backend_->snapshot();
+        if (backend_) s.keyed = keyedSnapshot();
         s.operatorState = operatorState_.snapshot();
         return s;
     }
@@ -229,10 +248,17 @@ public:
 
 protected:
     virtual void bindInputs() = 0;
+    /// As a task takes it: RocksDB states read from a RocksDB snapshot after the synchronous part.
+    KeyedStateSnapshot keyedSnapshot() {
+        KeyedStateSnapshot s = backend_->snapshot(/*includeStates=*/true, /*defer=*/true);
+        s.complete();
+        return s;
+    }
 
     HarnessOptions options_;
     Configuration configuration_;
     ManualProcessingTimeService time_;
+    std::unique_ptr<RocksDbStore> store_;  // before the backend: its states use the store
     std::unique_ptr<KeyedStateBackend> backend_;
     OperatorStateStore operatorState_;
     OperatorSetup setup_;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../harness/operator_harness.h"
@@ -270,6 +271,63 @@ TEST(RocksDbState, WriteBackCacheReachesRocksDbBeforeANativeSnapshot) {
     other.setCurrentKey(std::string("k"));
     EXPECT_EQ(r.value(), 42);
     std::filesystem::remove_all(native.directory);
+}
+
+// A full RocksDB snapshot reads its states on an I/O thread: what it writes is the state as it
+// was when the snapshot was taken, byte for byte what a synchronous snapshot writes then,
+// whatever the task writes afterwards and even when the store is gone before the read.
+TEST(RocksDbState, DeferredSnapshotIsTheStateAtTheSnapshotReadOnAnotherThread) {
+    ValueStateDescriptor<int64_t> ttl("ttl");
+    ttl.enableTimeToLive(StateTtlConfig::newBuilder(10s).cleanupFullSnapshot().build());
+    for (bool dropStore : {false, true}) {
+        auto t = std::make_unique<Subtask>(true);
+        fill(*t);
+        InternalValueState<int64_t> cached;  // a write-back cache: flushed by the snapshot
+        cached.bind(t->backend, "acc");
+        cached.enableWriteBackCache(100);
+        t->clock.advanceTo(1000);
+        for (const auto& k : keys(5)) {
+            t->key(k);
+            cached.getOrCreate() = 7;
+            cached.commit();
+            t->ctx.getState(ttl).update(1);
+        }
+        t->clock.advanceTo(12000);  // the first TTL values expired...
+        t->key("fresh");
+        t->ctx.getState(ttl).update(2);  // ...this one not
+        KeyedStateSnapshot expected = t->backend.snapshot();
+        KeyedStateSnapshot deferred = t->backend.snapshot(/*includeStates=*/true, /*defer=*/true);
+        ASSERT_NE(deferred.deferred, nullptr);
+        EXPECT_TRUE(deferred.data.empty());
+
+        // The task goes on: every state changes after the snapshot.
+        for (const auto& k : keys(30)) {
+            t->key(k);
+            t->ctx.getState(kValue).update(-1);
+            t->ctx.getListState(kList).add("later");
+            t->ctx.getMapState(kMap).put("later", 9);
+            cached.getOrCreate() = -7;
+            cached.commit();
+        }
+        t->key("key-3");
+        t->ctx.getListState(kList).clear();
+        t->backend.flushWrites();
+        if (dropStore) t.reset();  // the view keeps the instance readable
+
+        std::thread io([&] { deferred.complete(); });
+        io.join();
+        EXPECT_EQ(deferred.deferred, nullptr);
+        EXPECT_EQ(deferred.offsets, expected.offsets) << "dropStore " << dropStore;
+        EXPECT_EQ(deferred.data, expected.data) << "dropStore " << dropStore;
+        Subtask restored(false);
+        restored.clock.advanceTo(12000);
+        restored.restoreFrom(deferred);
+        expectFilled(restored, keys(20));
+        restored.key("key-0");
+        EXPECT_EQ(restored.ctx.getState(ttl).value(), std::nullopt);
+        restored.key("fresh");
+        EXPECT_EQ(restored.ctx.getState(ttl).value(), 2);
+    }
 }
 
 }  // namespace

@@ -1,13 +1,34 @@
 #include "weir/runtime/state/keyed_state_backend.h"
 
+#include "weir/runtime/state/rocksdb_store.h"
+
 namespace weir {
 
 namespace fmt = snapshot_format;
 
-KeyedStateSnapshot KeyedStateBackend::snapshot(bool includeStates) const {
+KeyedStateSnapshot KeyedStateBackend::snapshot(bool includeStates, bool defer) const {
     KeyedStateSnapshot out;
     out.range = range_;
     out.types = stateTypes();
+    const std::map<std::string, std::unique_ptr<KeyedStateBase>> none;
+    const auto& states = includeStates ? states_ : none;
+    for (const auto& [name, state] : states) state->beginSnapshot();
+    for (const auto& [name, participant] : participants_) participant->beginSnapshot();
+
+    // Deferred: the RocksDB states hand out writers over a view taken after beginSnapshot()
+    // flushed their write-back caches; everything else is written now into `parts`.
+    std::vector<KeyGroupWriter> writers(states.size());
+    std::shared_ptr<DeferredKeyedSections> parts;
+    if (defer && rocksDbStore_ && !states.empty()) {
+        std::shared_ptr<const RocksDbReadView> view = rocksDbStore_->readView();
+        size_t i = 0;
+        for (const auto& [name, state] : states) {
+            writers[i] = state->deferredSnapshot(view);
+            if (writers[i] && !parts) parts = std::make_shared<DeferredKeyedSections>();
+            ++i;
+        }
+    }
+
     ByteWriter w(4096);
     // One section per key group; a state appears in a section only if it has entries there.
     auto writeState = [&](const std::string& name, auto&& writeEntries) -> bool {
@@ -20,20 +41,38 @@ KeyedStateSnapshot KeyedStateBackend::snapshot(bool includeStates) const {
             return false;
         }
         fmt::patchU32(w, countAt, n);
+        if (parts) {  // keep the entries only, as a part of the key group
+            DeferredKeyedSections::Part part;
+            part.name = static_cast<uint32_t>(parts->names.size());
+            parts->names.push_back(name);
+            part.count = n;
+            part.begin = countAt + 4;
+            part.end = w.size();
+            parts->parts.push_back(part);
+        }
         return true;
     };
-    const std::map<std::string, std::unique_ptr<KeyedStateBase>> none;
-    const auto& states = includeStates ? states_ : none;
-    for (const auto& [name, state] : states) state->beginSnapshot();
-    for (const auto& [name, participant] : participants_) participant->beginSnapshot();
+    auto deferState = [&](const std::string& name, size_t writer) {
+        DeferredKeyedSections::Part part;
+        part.name = static_cast<uint32_t>(parts->names.size());
+        parts->names.push_back(name);
+        part.writer = static_cast<int32_t>(writer);
+        parts->parts.push_back(part);
+    };
     for (int32_t kg = range_.start; kg < range_.end; ++kg) {
         out.offsets.push_back(w.size());
+        if (parts) parts->partsOf.push_back(parts->parts.size());
         size_t numStatesAt = w.reserve(4);
         uint32_t numStates = 0;
         // Plain references, not structured bindings: the lambdas capture them (clang 14).
+        size_t i = 0;
         for (const auto& s : states) {
             const KeyedStateBase* state = s.second.get();
-            numStates += writeState(s.first, [&] { return state->snapshotKeyGroup(kg, w); });
+            if (writers[i])
+                deferState(s.first, i);
+            else
+                numStates += writeState(s.first, [&] { return state->snapshotKeyGroup(kg, w); });
+            ++i;
         }
         for (const auto& p : participants_) {
             const KeyedStateBase* participant = p.second;
@@ -57,9 +96,52 @@ KeyedStateSnapshot KeyedStateBackend::snapshot(bool includeStates) const {
     }
     for (const auto& [name, state] : states) state->endSnapshot();
     for (const auto& [name, participant] : participants_) participant->endSnapshot();
+    if (parts) {
+        parts->partsOf.push_back(parts->parts.size());
+        parts->writers = std::move(writers);  // indexed by state, as the parts say
+        parts->bytes.assign(reinterpret_cast<const char*>(w.data()), w.size());
+        out.deferred = std::move(parts);
+        out.offsets.clear();
+        return out;
+    }
     out.offsets.push_back(w.size());
     out.data.assign(reinterpret_cast<const char*>(w.data()), w.size());
     return out;
+}
+
+void KeyedStateSnapshot::complete() {
+    if (!deferred) return;
+    const DeferredKeyedSections& d = *deferred;
+    ByteWriter w(d.bytes.size() + 4096);
+    offsets.clear();
+    for (size_t k = 0; k + 1 < d.partsOf.size(); ++k) {
+        const auto kg = static_cast<int32_t>(range.start + static_cast<int32_t>(k));
+        offsets.push_back(w.size());
+        size_t numStatesAt = w.reserve(4);
+        uint32_t numStates = 0;
+        for (size_t i = d.partsOf[k]; i < d.partsOf[k + 1]; ++i) {
+            const DeferredKeyedSections::Part& part = d.parts[i];
+            size_t start = w.size();
+            w.writeString(d.names[part.name]);
+            size_t countAt = w.reserve(4);
+            uint32_t n = part.count;
+            if (part.writer >= 0) {
+                n = d.writers[static_cast<size_t>(part.writer)](kg, w);
+            } else {
+                w.writeRaw(d.bytes.data() + part.begin, part.end - part.begin);
+            }
+            if (n == 0) {
+                w.truncate(start);
+                continue;
+            }
+            fmt::patchU32(w, countAt, n);
+            ++numStates;
+        }
+        fmt::patchU32(w, numStatesAt, numStates);
+    }
+    offsets.push_back(w.size());
+    data.assign(reinterpret_cast<const char*>(w.data()), w.size());
+    deferred.reset();
 }
 
 void KeyedStateBackend::throwKeyGroupOutOfRange() const {

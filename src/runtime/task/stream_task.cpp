@@ -518,7 +518,7 @@ std::vector<StreamTask::RawOperatorSnapshot> StreamTask::performCheckpoint(
             runAttributed(deployment_.operators[i].name,
                           [&] { operators_[i]->prepareSnapshotPreBarrier(id); });
         for (auto& p : partitions_) p->broadcastEvent(barrier);
-        raws = snapshotOperators(id, barrier.timestamp, barrier.kind);
+        raws = snapshotOperators(id, barrier.timestamp, barrier.kind, /*defer=*/true);
     } catch (const std::exception& e) {
         declineCheckpoint(id, e.what());
         throw;
@@ -530,7 +530,8 @@ std::vector<StreamTask::RawOperatorSnapshot> StreamTask::performCheckpoint(
 
 std::vector<StreamTask::RawOperatorSnapshot> StreamTask::snapshotOperators(int64_t checkpointId,
                                                                            int64_t timestamp,
-                                                                           SnapshotKind kind) {
+                                                                           SnapshotKind kind,
+                                                                           bool defer) {
     // Incremental RocksDB snapshots for checkpoints into a directory; savepoints (and the final
     // state at the end of input, reused by later checkpoints) are canonical.
     bool incremental = false;
@@ -551,7 +552,10 @@ std::vector<StreamTask::RawOperatorSnapshot> StreamTask::snapshotOperators(int64
                 raw.snapshotter = incrementalOf_[i];
                 raw.keyed = keyedStateOf_[i]->snapshot(/*includeStates=*/false);
             } else if (keyedStateOf_[i]) {
-                raw.keyed = keyedStateOf_[i]->snapshot();
+                // Deferred: RocksDB states are read on the I/O thread from a RocksDB snapshot
+                // taken now, not while the task waits (the final state is read at once: the
+                // task has nothing left to do, and later checkpoints reuse it).
+                raw.keyed = keyedStateOf_[i]->snapshot(/*includeStates=*/true, defer);
             }
             raw.operatorState = operatorStores_[i]->snapshot();
         });
@@ -574,10 +578,11 @@ void StreamTask::upload(int64_t checkpointId, std::vector<RawOperatorSnapshot> r
     // The job runs on an I/O thread and must not touch the task (it may be gone by then).
     cp.executor->submit([responder = cp.responder, epoch = cp.epoch, taskIndex = cp.taskIndex,
                          taskName = deployment_.taskInfo.taskNameWithSubtask(), checkpointId,
-                         location, prefix, finished, raws = std::move(raws)] {
+                         location, prefix, finished, raws = std::move(raws)]() mutable {
         std::vector<std::pair<std::string, OperatorSubtaskState>> states;
         try {
-            for (const auto& raw : raws) {
+            for (auto& raw : raws) {
+                if (raw.keyed) raw.keyed->complete();  // reads deferred RocksDB states
                 OperatorSubtaskState st;
                 st.finished = finished;
                 if (raw.native) {

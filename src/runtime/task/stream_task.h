@@ -130,8 +130,11 @@ private:
     /// Takes the snapshot; `upload` false leaves the raws to the caller (unaligned).
     std::vector<RawOperatorSnapshot> performCheckpoint(const RuntimeEvent& barrier,
                                                        bool uploadNow = true);
-    std::vector<RawOperatorSnapshot> snapshotOperators(
-        int64_t checkpointId, int64_t timestamp, SnapshotKind kind = SnapshotKind::kSavepoint);
+    /// `defer`: RocksDB keyed state is read later, on the upload's I/O thread (see
+    /// KeyedStateBackend::snapshot).
+    std::vector<RawOperatorSnapshot> snapshotOperators(int64_t checkpointId, int64_t timestamp,
+                                                       SnapshotKind kind = SnapshotKind::kSavepoint,
+                                                       bool defer = false);
     void upload(int64_t checkpointId, std::vector<RawOperatorSnapshot> raws);
     void declineCheckpoint(int64_t checkpointId, const std::string& reason);
     TaskDeployment deployment_;

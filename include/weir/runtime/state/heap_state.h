@@ -136,6 +136,14 @@ public:
         return v ? *v : std::vector<V>{};
     }
     void add(const V& value) override { this->getOrInsert().push_back(value); }
+    /// Appends in place; true when the key's list was created by it.
+    bool addFlagged(V&& value) {
+        auto [list, created] = this->getOrInsertFlagged();
+        list->push_back(std::move(value));
+        return created;
+    }
+    /// The current key's list in place, or null.
+    std::vector<V>* mutableList() { return const_cast<std::vector<V>*>(this->find()); }
     void addAll(const std::vector<V>& values) override {
         if (values.empty()) return;
         auto& list = this->getOrInsert();

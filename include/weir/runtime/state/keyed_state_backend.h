@@ -25,6 +25,8 @@
 
 namespace weir {
 
+class RocksDbReadView;
+
 /// The namespace of state that belongs to the key alone (not to a window).
 struct VoidNamespace {
     friend bool operator==(VoidNamespace, VoidNamespace) { return true; }
@@ -54,6 +56,13 @@ public:
     /// Writes what the state holds back in memory to its store (RocksDB write-back caches);
     /// called before native snapshots. Full snapshots call beginSnapshot, which does it too.
     virtual void flushWrites() const {}
+    /// For a state whose store a snapshot can read on another thread (RocksDB): a writer of its
+    /// entries as `view` sees them, run on an I/O thread while the task goes on. Empty (heap
+    /// states): snapshotKeyGroup writes the entries on the task thread.
+    virtual KeyGroupWriter deferredSnapshot(
+        const std::shared_ptr<const RocksDbReadView>& view) const {
+        return {};
+    }
     /// Adds one entry of a snapshot (key = serialized key + namespace).
     virtual void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) = 0;
     /// The identity of the state's kind and serialized types, recorded in snapshots and compared
@@ -189,8 +198,10 @@ public:
 
     /// Every state's entries, per key group of the range (the canonical format). Without
     /// `includeStates`, only what lives outside the registered states (timers, restored entries
-    /// of states not registered): the rest of an incremental RocksDB checkpoint.
-    KeyedStateSnapshot snapshot(bool includeStates = true) const;
+    /// of states not registered): the rest of an incremental RocksDB checkpoint. With `defer`,
+    /// the entries of RocksDB states are read later, by KeyedStateSnapshot::complete() on an I/O
+    /// thread, from a RocksDB snapshot taken now (the rest is written now, on the task thread).
+    KeyedStateSnapshot snapshot(bool includeStates = true, bool defer = false) const;
     /// Every state's flushWrites(): before a native (incremental RocksDB) snapshot.
     void flushWrites() const {
         for (const auto& [name, state] : states_) state->flushWrites();

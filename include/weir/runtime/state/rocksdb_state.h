@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -50,6 +51,14 @@ inline std::string_view view(const ByteWriter& w) {
     return {reinterpret_cast<const char*>(w.data()), w.size()};
 }
 }  // namespace rocksdb_keys
+
+/// A filter that keeps every value: snapshots without TTL.
+struct KeepAll {
+    template <class T>
+    constexpr bool operator()(const T&) const {
+        return true;
+    }
+};
 
 /// What every RocksDB state shares: its column family and the current key's bytes.
 class RocksDbStateBase : public KeyedStateBase {
@@ -185,31 +194,23 @@ public:
     void beginSnapshot() const override { flushWrites(); }
 
     uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
-        uint32_t n = 0;
-        store_.scan(cf_, rocksdb_keys::keyGroupPrefix(keyGroup),
-                    [&](std::string_view key, std::string_view value) {
-                        snapshot_format::writeEntry(out, key.substr(2), [&](ByteWriter& o) {
-                            o.writeRaw(value.data(), value.size());
-                        });
-                        ++n;
-                        return true;
-                    });
-        return n;
+        return writeKeyGroup(store_, cf_, keyGroup, out, KeepAll{});
     }
     /// Writes only the values for which keep(value) is true (state TTL).
     template <class Keep>
     uint32_t snapshotKeyGroupIf(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
-        uint32_t n = 0;
-        store_.scan(cf_, rocksdb_keys::keyGroupPrefix(keyGroup),
-                    [&](std::string_view key, std::string_view value) {
-                        if (!keep(deserializeFromString<V>(value))) return true;
-                        snapshot_format::writeEntry(out, key.substr(2), [&](ByteWriter& o) {
-                            o.writeRaw(value.data(), value.size());
-                        });
-                        ++n;
-                        return true;
-                    });
-        return n;
+        return writeKeyGroup(store_, cf_, keyGroup, out, keep);
+    }
+    KeyGroupWriter deferredSnapshot(
+        const std::shared_ptr<const RocksDbReadView>& view) const override {
+        return deferredSnapshotIf(view, KeepAll{});
+    }
+    template <class Keep>
+    KeyGroupWriter deferredSnapshotIf(const std::shared_ptr<const RocksDbReadView>& view,
+                                      Keep keep) const {
+        return [view, cf = cf_, keep](int32_t keyGroup, ByteWriter& out) {
+            return writeKeyGroup(*view, cf, keyGroup, out, keep);
+        };
     }
     void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
         deserializeFromString<V>(value);  // the snapshot's type must be this state's
@@ -219,6 +220,25 @@ public:
     }
 
 private:
+    /// One key group's entries read from `source` (the store, or a read view of it).
+    template <class Source, class Keep>
+    static uint32_t writeKeyGroup(const Source& source, RocksDbStore::ColumnFamily cf,
+                                  int32_t keyGroup, ByteWriter& out, const Keep& keep) {
+        uint32_t n = 0;
+        source.scan(cf, rocksdb_keys::keyGroupPrefix(keyGroup),
+                    [&](std::string_view key, std::string_view value) {
+                        if constexpr (!std::is_same_v<Keep, KeepAll>) {
+                            if (!keep(deserializeFromString<V>(value))) return true;
+                        }
+                        snapshot_format::writeEntry(out, key.substr(2), [&](ByteWriter& o) {
+                            o.writeRaw(value.data(), value.size());
+                        });
+                        ++n;
+                        return true;
+                    });
+        return n;
+    }
+
     struct Slot {
         V value{};
         bool present = false;  ///< false: no value stored for this key
@@ -296,26 +316,23 @@ public:
     void clear() override { store_.remove(cf_, currentDbKey()); }
 
     uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
-        return snapshotKeyGroupIf(keyGroup, out, [](const V&) { return true; });
+        return writeKeyGroup(store_, cf_, keyGroup, out, KeepAll{});
     }
     /// Writes only the elements for which keep(element) is true; lists left empty are skipped.
     template <class Keep>
     uint32_t snapshotKeyGroupIf(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
-        uint32_t n = 0;
-        std::vector<V> list;
-        store_.scan(cf_, rocksdb_keys::keyGroupPrefix(keyGroup),
-                    [&](std::string_view key, std::string_view value) {
-                        list.clear();
-                        decode(value, list);
-                        std::erase_if(list, [&](const V& v) { return !keep(v); });
-                        if (list.empty()) return true;
-                        snapshot_format::writeEntry(out, key.substr(2), [&](ByteWriter& o) {
-                            Serializer<std::vector<V>>::serialize(list, o);
-                        });
-                        ++n;
-                        return true;
-                    });
-        return n;
+        return writeKeyGroup(store_, cf_, keyGroup, out, keep);
+    }
+    KeyGroupWriter deferredSnapshot(
+        const std::shared_ptr<const RocksDbReadView>& view) const override {
+        return deferredSnapshotIf(view, KeepAll{});
+    }
+    template <class Keep>
+    KeyGroupWriter deferredSnapshotIf(const std::shared_ptr<const RocksDbReadView>& view,
+                                      Keep keep) const {
+        return [view, cf = cf_, keep](int32_t keyGroup, ByteWriter& out) {
+            return writeKeyGroup(*view, cf, keyGroup, out, keep);
+        };
     }
     void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
         auto list = deserializeFromString<std::vector<V>>(value);
@@ -328,10 +345,49 @@ public:
     }
 
 private:
+    template <class Source, class Keep>
+    static uint32_t writeKeyGroup(const Source& source, RocksDbStore::ColumnFamily cf,
+                                  int32_t keyGroup, ByteWriter& out, const Keep& keep) {
+        uint32_t n = 0;
+        std::vector<V> list;
+        source.scan(cf, rocksdb_keys::keyGroupPrefix(keyGroup),
+                    [&](std::string_view key, std::string_view value) {
+                        if constexpr (std::is_same_v<Keep, KeepAll>) {
+                            // The stored elements are (u32 length, element)*: rewrite the
+                            // framing only (a varint count, then the elements).
+                            snapshot_format::writeEntry(out, key.substr(2), [&](ByteWriter& o) {
+                                writeListValue(value, o);
+                            });
+                            ++n;
+                            return true;
+                        }
+                        list.clear();
+                        decode(value, list);
+                        std::erase_if(list, [&](const V& v) { return !keep(v); });
+                        if (list.empty()) return true;
+                        snapshot_format::writeEntry(out, key.substr(2), [&](ByteWriter& o) {
+                            Serializer<std::vector<V>>::serialize(list, o);
+                        });
+                        ++n;
+                        return true;
+                    });
+        return n;
+    }
     static void appendElement(ByteWriter& w, const V& v) {
         size_t at = w.reserve(4);
         Serializer<V>::serialize(v, w);
         snapshot_format::patchU32(w, at, static_cast<uint32_t>(w.size() - at - 4));
+    }
+    /// Stored (u32 length, element)* as the serialized vector: varint count, then the elements.
+    static void writeListValue(std::string_view stored, ByteWriter& out) {
+        uint64_t count = 0;
+        for (ByteReader in = snapshot_format::readerOf(stored); !in.atEnd(); ++count)
+            snapshot_format::readValue(in);
+        out.writeVarUInt(count);
+        for (ByteReader in = snapshot_format::readerOf(stored); !in.atEnd();) {
+            std::string_view element = snapshot_format::readValue(in);
+            out.writeRaw(element.data(), element.size());
+        }
     }
     static void decode(std::string_view bytes, std::vector<V>& out) {
         ByteReader in = snapshot_format::readerOf(bytes);
@@ -390,41 +446,23 @@ public:
     }
 
     uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
-        return snapshotKeyGroupIf(keyGroup, out, [](const V&) { return true; });
+        return writeKeyGroup(store_, cf_, keyGroup, out, KeepAll{});
     }
     /// Writes only the map entries whose value passes keep(value); empty maps are skipped.
     template <class Keep>
     uint32_t snapshotKeyGroupIf(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
-        uint32_t n = 0;
-        std::string current;  // the state key whose entries are being gathered
-        ByteWriter entries(256);
-        uint64_t count = 0;
-        auto emit = [&] {
-            if (count == 0) return;
-            snapshot_format::writeEntry(out, current, [&](ByteWriter& o) {
-                o.writeVarUInt(count);
-                o.writeRaw(entries.data(), entries.size());
-            });
-            ++n;
+        return writeKeyGroup(store_, cf_, keyGroup, out, keep);
+    }
+    KeyGroupWriter deferredSnapshot(
+        const std::shared_ptr<const RocksDbReadView>& view) const override {
+        return deferredSnapshotIf(view, KeepAll{});
+    }
+    template <class Keep>
+    KeyGroupWriter deferredSnapshotIf(const std::shared_ptr<const RocksDbReadView>& view,
+                                      Keep keep) const {
+        return [view, cf = cf_, keep](int32_t keyGroup, ByteWriter& out) {
+            return writeKeyGroup(*view, cf, keyGroup, out, keep);
         };
-        store_.scan(cf_, rocksdb_keys::keyGroupPrefix(keyGroup),
-                    [&](std::string_view key, std::string_view value) {
-                        auto [stateKey, userKey] = split(key);
-                        if (stateKey != current) {
-                            emit();
-                            current.assign(stateKey);
-                            entries.clear();
-                            count = 0;
-                        }
-                        if (!keep(deserializeFromString<V>(value))) return true;
-                        snapshot_format::writeEntry(entries, userKey, [&](ByteWriter& o) {
-                            o.writeRaw(value.data(), value.size());
-                        });
-                        ++count;
-                        return true;
-                    });
-        emit();
-        return n;
     }
     void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
         ByteReader in = snapshot_format::readerOf(value);
@@ -446,6 +484,42 @@ protected:
     }
 
 private:
+    template <class Source, class Keep>
+    static uint32_t writeKeyGroup(const Source& source, RocksDbStore::ColumnFamily cf,
+                                  int32_t keyGroup, ByteWriter& out, const Keep& keep) {
+        uint32_t n = 0;
+        std::string current;  // the state key whose entries are being gathered
+        ByteWriter entries(256);
+        uint64_t count = 0;
+        auto emit = [&] {
+            if (count == 0) return;
+            snapshot_format::writeEntry(out, current, [&](ByteWriter& o) {
+                o.writeVarUInt(count);
+                o.writeRaw(entries.data(), entries.size());
+            });
+            ++n;
+        };
+        source.scan(cf, rocksdb_keys::keyGroupPrefix(keyGroup),
+                    [&](std::string_view key, std::string_view value) {
+                        auto [stateKey, userKey] = split(key);
+                        if (stateKey != current) {
+                            emit();
+                            current.assign(stateKey);
+                            entries.clear();
+                            count = 0;
+                        }
+                        if constexpr (!std::is_same_v<Keep, KeepAll>) {
+                            if (!keep(deserializeFromString<V>(value))) return true;
+                        }
+                        snapshot_format::writeEntry(entries, userKey, [&](ByteWriter& o) {
+                            o.writeRaw(value.data(), value.size());
+                        });
+                        ++count;
+                        return true;
+                    });
+        emit();
+        return n;
+    }
     /// [key group][varint n][state key (n bytes)]: the prefix of the current key's entries.
     std::string_view prefix() const {
         prefix_.clear();

@@ -17,8 +17,11 @@
 // reached when writes outpace the background flushes) waits for a synchronous flush, so the
 // budget holds however fast the task writes.
 //
-// Threading: a store is used by one thread (its task's). The files of a NativeSnapshot are
-// immutable and may be read by any thread afterwards, also after the store is gone.
+// Threading: a store is used by one thread (its task's). A RocksDbReadView may be read by any one
+// thread
+// while the task goes on writing (full snapshots are written from one on an I/O thread), and the
+// files of a NativeSnapshot are immutable and may be read by any thread afterwards; both stay
+// valid after the store is gone.
 
 #include <cstdint>
 #include <functional>
@@ -26,6 +29,11 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class Snapshot;
+}  // namespace rocksdb
 
 namespace weir {
 
@@ -36,6 +44,8 @@ struct RocksDbOptions {
     /// Block cache + memtables of this instance.
     uint64_t memoryBudgetBytes = 64ull << 20;
 };
+
+class RocksDbReadView;
 
 class RocksDbStore {
 public:
@@ -52,7 +62,8 @@ public:
                                                           const std::string& snapshotDirectory);
 
     /// Closes the column families and the database, then deletes the instance directory with
-    /// everything in it. Snapshot directories are the caller's and stay.
+    /// everything in it (once the last RocksDbReadView is gone as well). Snapshot directories are
+    /// the caller's and stay.
     ~RocksDbStore();
     RocksDbStore(const RocksDbStore&) = delete;
     RocksDbStore& operator=(const RocksDbStore&) = delete;
@@ -81,6 +92,10 @@ public:
     /// column family).
     void removePrefix(ColumnFamily cf, std::string_view prefix);
 
+    /// A consistent view of every column family as of now. Cheap (no copy, no flush); holding it
+    /// keeps the versions it sees from being compacted away.
+    std::shared_ptr<const RocksDbReadView> readView() const;
+
     struct NativeSnapshot {
         /// A new directory under localDirectory; the caller owns it (delete it when done).
         std::string directory;
@@ -103,8 +118,30 @@ public:
 
 private:
     struct Impl;
-    explicit RocksDbStore(std::unique_ptr<Impl> impl);
-    std::unique_ptr<Impl> impl_;
+    friend class RocksDbReadView;
+    explicit RocksDbStore(std::shared_ptr<Impl> impl);
+    std::shared_ptr<Impl> impl_;  // shared with read views
+};
+
+/// A RocksDbStore as it was when RocksDbStore::readView() was called (a RocksDB snapshot),
+/// readable from another thread while the store's thread goes on writing. It keeps the instance
+/// open until it is destroyed, also past the store's own end.
+class RocksDbReadView {
+public:
+    ~RocksDbReadView();
+    RocksDbReadView(const RocksDbReadView&) = delete;
+    RocksDbReadView& operator=(const RocksDbReadView&) = delete;
+    /// As RocksDbStore::scan, on the view. `cf` must have existed when the view was taken.
+    void scan(RocksDbStore::ColumnFamily cf, std::string_view prefix,
+              const std::function<bool(std::string_view key, std::string_view value)>& fn) const;
+
+private:
+    friend class RocksDbStore;
+    RocksDbReadView(std::shared_ptr<RocksDbStore::Impl> impl, const rocksdb::Snapshot* snapshot,
+                    std::vector<rocksdb::ColumnFamilyHandle*> handles);
+    std::shared_ptr<RocksDbStore::Impl> impl_;
+    const rocksdb::Snapshot* snapshot_;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // the column families at the time
 };
 
 }  // namespace weir

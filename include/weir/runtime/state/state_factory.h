@@ -118,6 +118,55 @@ private:
     RocksDbValueState<V>* rocks_ = nullptr;
 };
 
+/// A list state that operators use without a virtual call: on the heap elements are appended
+/// and read in place; in RocksDB an element is appended with a merge (no read), and reading
+/// decodes the list once.
+template <class E>
+class InternalListState {
+public:
+    void bind(KeyedStateBackend& b, const std::string& name) {
+        if (b.rocksDbStore()) {
+            rocks_ = &b.getOrCreateState<RocksDbListState<E>>(
+                name, [&] { return std::make_unique<RocksDbListState<E>>(b, name); });
+        } else {
+            heap_ = &b.getOrCreateState<HeapListState<E>>(
+                name, [&] { return std::make_unique<HeapListState<E>>(b); });
+        }
+    }
+    /// Appends `e` to the current key's list. True when the list may have been created by it:
+    /// exact on the heap; always true in RocksDB, which appends without reading.
+    bool add(E e) {
+        if (heap_) return heap_->addFlagged(std::move(e));
+        rocks_->add(e);
+        return true;
+    }
+    /// The current key's list: in place on the heap (null when absent); in RocksDB decoded into
+    /// `scratch` (null when absent). Changes need update() to reach RocksDB.
+    std::vector<E>* read(std::vector<E>& scratch) {
+        if (heap_) return heap_->mutableList();
+        scratch = rocks_->get();
+        return scratch.empty() ? nullptr : &scratch;
+    }
+    /// Replaces the current key's list (after read(): a no-op on the heap when `list` is the
+    /// list read() gave).
+    void update(std::vector<E>& list) {
+        if (heap_) {
+            if (list.empty())
+                heap_->clear();
+            else if (heap_->mutableList() != &list)
+                heap_->update(list);
+            return;
+        }
+        rocks_->update(list);
+    }
+    void addAll(const std::vector<E>& es) { heap_ ? heap_->addAll(es) : rocks_->addAll(es); }
+    void clear() { heap_ ? heap_->clear() : rocks_->clear(); }
+
+private:
+    HeapListState<E>* heap_ = nullptr;
+    RocksDbListState<E>* rocks_ = nullptr;
+};
+
 /// A map state that operators use without a virtual call or a copy of every entry (join buffers
 /// keyed by timestamp): on the heap entries are visited and changed in place; in RocksDB one
 /// entry is read and written, never the key's whole map.

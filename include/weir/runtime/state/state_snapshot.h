@@ -15,7 +15,9 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +36,27 @@ struct KeyedStateTypes {
     friend bool operator==(const KeyedStateTypes&, const KeyedStateTypes&) = default;
 };
 
+/// Writes one state's entries of a key group in the snapshot format and returns how many.
+using KeyGroupWriter = std::function<uint32_t(int32_t keyGroup, ByteWriter& out)>;
+
+/// The sections of a keyed snapshot whose RocksDB states are still to be read (from a RocksDB
+/// snapshot taken with the synchronous part): per key group, in section order, parts that were
+/// written on the task thread and parts that a writer produces later.
+struct DeferredKeyedSections {
+    struct Part {
+        uint32_t name = 0;    ///< index into names
+        int32_t writer = -1;  ///< index into writers, or -1: `count` entries at bytes[begin, end)
+        uint32_t count = 0;
+        uint64_t begin = 0, end = 0;
+    };
+    std::vector<std::string> names;
+    std::vector<KeyGroupWriter> writers;
+    std::string bytes;
+    /// parts[partsOf[i] .. partsOf[i + 1]) are the parts of key group range.start + i.
+    std::vector<Part> parts;
+    std::vector<size_t> partsOf;
+};
+
 /// The keyed state of one operator subtask.
 struct KeyedStateSnapshot {
     KeyGroupRange range;
@@ -41,6 +64,13 @@ struct KeyedStateSnapshot {
     std::string data;
     /// offsets[i] .. offsets[i + 1] is the section of key group range.start + i.
     std::vector<uint64_t> offsets;
+    /// Set by a snapshot whose entries are partly still to be written (RocksDB states read on an
+    /// I/O thread): data and offsets are empty until complete().
+    std::shared_ptr<const DeferredKeyedSections> deferred;
+
+    /// Writes the deferred sections into data and offsets (a no-op if there are none). On any
+    /// thread; throws what the writers throw (a RocksDB read error).
+    void complete();
 
     std::string_view section(int32_t keyGroup) const {
         size_t i = static_cast<size_t>(keyGroup - range.start);

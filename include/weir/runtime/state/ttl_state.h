@@ -5,6 +5,7 @@
 // NeverReturnExpired.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -68,6 +69,20 @@ public:
             return !policy_.expired(e.timestamp, now);
         });
     }
+    KeyGroupWriter deferredSnapshot(
+        const std::shared_ptr<const RocksDbReadView>& view) const override {
+        if (!policy_.cleanupInSnapshot()) return inner_.deferredSnapshot(view);
+        auto keep = [policy = policy_, now = policy_.now()](const TtlValue<V>& e) {
+            return !policy.expired(e.timestamp, now);
+        };
+        if constexpr (requires { inner_.deferredSnapshotIf(view, keep); })
+            return inner_.deferredSnapshotIf(view, keep);
+        else
+            return {};  // a heap inner state: written on the task thread
+    }
+    void beginSnapshot() const override { inner_.beginSnapshot(); }
+    void endSnapshot() const override { inner_.endSnapshot(); }
+    void flushWrites() const override { inner_.flushWrites(); }
     void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
         inner_.restoreEntry(keyGroup, key, value);
     }

@@ -26,6 +26,7 @@
 #include "weir/runtime/time/internal_timer_service.h"
 #include "weir/runtime/window/merging_window_set.h"
 #include "weir/runtime/window/window_cache.h"
+#include "weir/runtime/window/window_contents.h"
 #include "weir/runtime/window/window_state_store.h"
 
 namespace weir {
@@ -59,9 +60,7 @@ public:
                 "(pipeline.window.slicing.enabled): it restores only into sliced windows (a "
                 "sliding event-time window with reduce or aggregate, the default trigger, no "
                 "evictor and no allowed lateness)");
-        contents_.bind(*backend_, "window-contents");
-        if constexpr (requires { Policy::kBoundedContents; })
-            contents_.enableWriteBackCache(windowCacheEntries(this->setup_));
+        contents_.bind(*backend_, this->setup_);
         mergingWindows_.bind(*backend_, "merging-window-set");
         timers_.emplace(
             *backend_, time_, [this](int64_t t, const W& w) { onTimer(t, w, true); },
@@ -187,10 +186,7 @@ private:
     /// Adds the element to the window's contents; true if the contents were created by it.
     bool addElement(const W& stateWindow, const T& value, int64_t ts) {
         backend_->setCurrentNamespace(stateWindow);
-        auto [acc, created] = contents_.getOrCreateFlagged();
-        policy_.add(*acc, value, ts);
-        contents_.commit();
-        return created;
+        return contents_.add(policy_, value, ts);
     }
     void clearContents(const W& stateWindow) {
         backend_->setCurrentNamespace(stateWindow);
@@ -205,7 +201,7 @@ private:
 
     void emit(const W& window, const W& stateWindow) {
         backend_->setCurrentNamespace(stateWindow);
-        Acc* acc = contents_.mutableValue();
+        Acc* acc = contents_.load();
         if (!acc) return;
         windowContext_.window_ = &window;
         windowState_->setWindowNamespace(serializedNamespace(window));
@@ -213,7 +209,7 @@ private:
         policy_.emit(currentKey_, windowContext_, *acc, spec_.evictor.get(), collector_);
         if (spec_.evictor) {  // evictors change the contents
             backend_->setCurrentNamespace(stateWindow);
-            contents_.commit();
+            contents_.store(*acc);
         }
     }
 
@@ -274,14 +270,11 @@ private:
         std::vector<Acc> pieces;
         for (const auto& s : mergedState) {
             backend_->setCurrentNamespace(s);
-            if (Acc* acc = contents_.mutableValue()) pieces.push_back(std::move(*acc));
-            contents_.clear();
+            if (auto piece = contents_.take()) pieces.push_back(std::move(*piece));
         }
         if (pieces.empty()) return;
         backend_->setCurrentNamespace(stateResult);
-        Acc& target = contents_.getOrCreate();
-        for (auto& p : pieces) policy_.merge(target, std::move(p));
-        contents_.commit();
+        contents_.mergeIn(policy_, pieces);
     }
 
     /// The set changed the key's mapping in place: write it back (RocksDB), or drop it if empty.
@@ -358,7 +351,7 @@ private:
     Policy policy_;
     KeyedStateBackend* backend_ = nullptr;
     ProcessingTimeService* time_ = nullptr;
-    InternalValueState<Acc> contents_;
+    WindowContents<Policy, T> contents_;
     InternalValueState<typename MergingWindowSet<W>::Mapping> mergingWindows_;
     std::optional<InternalTimerService<W>> timers_;
     std::optional<KeyedStateStore> windowState_;

@@ -174,9 +174,11 @@ struct IncrementalAggregate {
     }
 };
 
-/// Keeps every element (with its timestamp); evicts before/after the finisher runs.
+/// Keeps every element (with its timestamp); evicts before/after the finisher runs. The
+/// elements live in a list state (WindowContents); Acc is the fired window's view of them.
 template <class K, class T, class W, class Finisher>
 struct Buffering {
+    static constexpr bool kListContents = true;
     struct Acc {
         std::vector<T> values;
         std::vector<int64_t> timestamps;

@@ -309,12 +309,12 @@ void RocksDbStore::Impl::close() {
     db.reset();
 }
 
-RocksDbStore::RocksDbStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RocksDbStore::RocksDbStore(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 RocksDbStore::~RocksDbStore() = default;
 
 std::unique_ptr<RocksDbStore> RocksDbStore::open(const RocksDbOptions& options) {
-    auto impl = std::make_unique<Impl>(options);
+    auto impl = std::make_shared<Impl>(options);
     impl->directory = createUniqueDirectory(impl->localDirectory, kInstancePrefix);
     rocksdb::Status status = impl->openDb({rocksdb::kDefaultColumnFamilyName});
     if (!status.ok()) impl->fail("open", status);
@@ -332,7 +332,7 @@ std::unique_ptr<RocksDbStore> RocksDbStore::openFromSnapshot(const RocksDbOption
     std::vector<std::string> sstFiles, otherFiles;
     listFiles(snapshotDirectory, sstFiles, otherFiles);
 
-    auto impl = std::make_unique<Impl>(options);
+    auto impl = std::make_shared<Impl>(options);
     impl->directory = createUniqueDirectory(impl->localDirectory, kInstancePrefix);
     // Like Flink's local recovery: SST files are immutable, so a hard link is as good as a copy
     // (RocksDB only ever unlinks them); MANIFEST and the rest are copied as RocksDB may rewrite
@@ -416,25 +416,59 @@ void RocksDbStore::append(ColumnFamily cf, std::string_view key, std::string_vie
     impl_->afterWrite();
 }
 
-void RocksDbStore::scan(
-    ColumnFamily cf, std::string_view prefix,
-    const std::function<bool(std::string_view key, std::string_view value)>& fn) const {
+namespace {
+/// Visits the keys of `handle` starting with `prefix`, as seen by `snapshot` (null: the implicit
+/// snapshot an iterator takes when it is created, so writes by `fn` are not seen).
+template <class Fail>
+void scanPrefix(rocksdb::DB& db, rocksdb::ReadOptions options, rocksdb::ColumnFamilyHandle* handle,
+                const rocksdb::Snapshot* snapshot, std::string_view prefix,
+                const std::function<bool(std::string_view, std::string_view)>& fn, Fail&& fail) {
     std::optional<std::string> end = prefixEnd(prefix);
     rocksdb::Slice upperBound;
-    rocksdb::ReadOptions options = impl_->readOptions;
     if (end) {
         upperBound = rocksdb::Slice(*end);
         options.iterate_upper_bound = &upperBound;
     }
-    // An iterator reads the implicit snapshot taken when it was created: writes by `fn` are
-    // not seen.
-    std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(options, impl_->handle(cf)));
+    options.snapshot = snapshot;
+    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(options, handle));
     for (it->Seek(toSlice(prefix)); it->Valid(); it->Next()) {
         std::string_view key = toView(it->key());
         if (!end && !key.starts_with(prefix)) break;
         if (!fn(key, toView(it->value()))) return;
     }
-    if (!it->status().ok()) impl_->fail("scan", it->status());
+    if (!it->status().ok()) fail(it->status());
+}
+}  // namespace
+
+void RocksDbStore::scan(
+    ColumnFamily cf, std::string_view prefix,
+    const std::function<bool(std::string_view key, std::string_view value)>& fn) const {
+    scanPrefix(*impl_->db, impl_->readOptions, impl_->handle(cf), nullptr, prefix, fn,
+               [&](const rocksdb::Status& s) { impl_->fail("scan", s); });
+}
+
+std::shared_ptr<const RocksDbReadView> RocksDbStore::readView() const {
+    // The constructor is private; the object is owned from the start.
+    return std::shared_ptr<const RocksDbReadView>(
+        new RocksDbReadView(impl_, impl_->db->GetSnapshot(), impl_->handles));
+}
+
+RocksDbReadView::RocksDbReadView(std::shared_ptr<RocksDbStore::Impl> impl,
+                                 const rocksdb::Snapshot* snapshot,
+                                 std::vector<rocksdb::ColumnFamilyHandle*> handles)
+    : impl_(std::move(impl)), snapshot_(snapshot), handles_(std::move(handles)) {}
+
+RocksDbReadView::~RocksDbReadView() {
+    impl_->db->ReleaseSnapshot(snapshot_);
+}
+
+void RocksDbReadView::scan(
+    RocksDbStore::ColumnFamily cf, std::string_view prefix,
+    const std::function<bool(std::string_view key, std::string_view value)>& fn) const {
+    WEIR_CHECK(cf >= 0 && static_cast<size_t>(cf) < handles_.size())
+        << "column family " << cf << " was created after the read view was taken";
+    scanPrefix(*impl_->db, impl_->readOptions, handles_[static_cast<size_t>(cf)], snapshot_, prefix,
+               fn, [&](const rocksdb::Status& s) { impl_->fail("snapshot scan", s); });
 }
 
 void RocksDbStore::removePrefix(ColumnFamily cf, std::string_view prefix) {

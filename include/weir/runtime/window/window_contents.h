@@ -1,0 +1,121 @@
+#pragma once
+// WindowContents: what a window operator keeps per key and window, in the state
+// "window-contents". Incremental policies (reduce, aggregate) keep one accumulator value, with a
+// RocksDB write-back cache. Buffering policies (process and apply window functions, window joins
+// and coGroup, evictors) keep a list of (timestamp, element): one append per element, a merge in
+// RocksDB with no read, and the list is read once when the window fires, as in Flink, instead
+// of reading and rewriting every element of the window per element.
+//
+// Thread-safety: none (the task thread).
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "weir/runtime/state/state_factory.h"
+#include "weir/runtime/stream_operator.h"
+#include "weir/runtime/window/window_cache.h"
+
+namespace weir {
+
+template <class Policy, class T>
+class WindowContents {
+public:
+    using Acc = typename Policy::Acc;
+    static constexpr bool kList = requires { Policy::kListContents; };
+
+    void bind(KeyedStateBackend& backend, const OperatorSetup& setup) {
+        if constexpr (kList) {
+            list_.bind(backend, kName);
+        } else {
+            value_.bind(backend, kName);
+            if constexpr (requires { Policy::kBoundedContents; })
+                value_.enableWriteBackCache(windowCacheEntries(setup));
+        }
+    }
+
+    /// Adds an element to the current namespace's contents; true when the contents may have
+    /// been created by it (exact except for RocksDB lists, where it is always true: callers use
+    /// it for idempotent work such as registering the window's timers).
+    bool add(Policy& policy, const T& value, int64_t timestamp) {
+        if constexpr (kList) {
+            return list_.add(Element(timestamp, value));
+        } else {
+            auto [acc, created] = value_.getOrCreateFlagged();
+            policy.add(*acc, value, timestamp);
+            value_.commit();
+            return created;
+        }
+    }
+
+    /// The current namespace's contents, or null; valid until the next call. Changes reach
+    /// the state through store().
+    Acc* load() {
+        if constexpr (kList) {
+            std::vector<Element>* list = list_.read(scratchList_);
+            if (!list) return nullptr;
+            scratch_.values.clear();
+            scratch_.timestamps.clear();
+            scratch_.values.reserve(list->size());
+            scratch_.timestamps.reserve(list->size());
+            for (const auto& [ts, v] : *list) {
+                scratch_.timestamps.push_back(ts);
+                scratch_.values.push_back(v);
+            }
+            return &scratch_;
+        } else {
+            return value_.mutableValue();
+        }
+    }
+    /// Writes back contents that load() gave and the caller changed (an evictor ran).
+    void store(Acc& acc) {
+        if constexpr (kList) {
+            scratchList_.clear();
+            for (size_t i = 0; i < acc.values.size(); ++i)
+                scratchList_.emplace_back(acc.timestamps[i], acc.values[i]);
+            list_.update(scratchList_);
+        } else {
+            value_.commit();
+        }
+    }
+    void clear() {
+        if constexpr (kList)
+            list_.clear();
+        else
+            value_.clear();
+    }
+
+    /// Moves the current namespace's contents out and clears them (merging windows).
+    std::optional<Acc> take() {
+        Acc* acc = load();
+        std::optional<Acc> out;
+        if (acc) out = std::move(*acc);
+        clear();
+        return out;
+    }
+    /// Adds `pieces` to the current namespace's contents, in order.
+    void mergeIn(Policy& policy, std::vector<Acc>& pieces) {
+        if constexpr (kList) {
+            scratchList_.clear();
+            for (auto& p : pieces)
+                for (size_t i = 0; i < p.values.size(); ++i)
+                    scratchList_.emplace_back(p.timestamps[i], std::move(p.values[i]));
+            list_.addAll(scratchList_);
+        } else {
+            Acc& target = value_.getOrCreate();
+            for (auto& p : pieces) policy.merge(target, std::move(p));
+            value_.commit();
+        }
+    }
+
+private:
+    static constexpr const char* kName = "window-contents";
+    using Element = std::pair<int64_t, T>;
+    InternalValueState<Acc> value_;
+    InternalListState<Element> list_;
+    Acc scratch_{};
+    std::vector<Element> scratchList_;
+};
+
+}  // namespace weir
