@@ -84,8 +84,9 @@ TEST(Serializer, RoundTripsWeirTypeStructs) {
     expectRoundTrip(o);
     expectRoundTrip(app::Order{});
     expectRoundTrip(app::Nested{o, {{"n", 1}}});
-    EXPECT_EQ(Serializer<app::Order>::name(),
-              "Order{id:int64,user:string,amount:double,tags:vector<string>,discount:optional<int32>}");
+    EXPECT_EQ(
+        Serializer<app::Order>::name(),
+        "Order{id:int64,user:string,amount:double,tags:vector<string>,discount:optional<int32>}");
 }
 
 TEST(Serializer, TruncatedInputThrowsInsteadOfReadingPastTheEnd) {
@@ -142,6 +143,29 @@ TEST(KeyHash, IsDeterministicAndSpreadsKeys) {
     EXPECT_EQ(keyHash(0.0), keyHash(-0.0));
     EXPECT_EQ(keyHash(app::Order{1, "a", 1, {}, {}}), keyHash(app::Order{1, "a", 1, {}, {}}));
     EXPECT_NE(keyHash(std::pair<int, int>{1, 2}), keyHash(std::pair<int, int>{2, 1}));
+}
+
+// Records of fixed-size types go onto the network without a ByteWriter: the bytes must be the
+// serializer's.
+TEST(FixedSerializedSize, WritesTheSerializersBytes) {
+    static_assert(FixedSerializedSize<int64_t>::value == 8);
+    static_assert(FixedSerializedSize<std::pair<int32_t, double>>::value == 12);
+    static_assert(FixedSerializedSize<std::pair<int64_t, std::pair<bool, int16_t>>>::value == 11);
+    static_assert(FixedSerializedSize<std::string>::value == 0);
+    static_assert(FixedSerializedSize<std::pair<int64_t, std::string>>::value == 0);
+    auto same = [](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        ByteWriter w;
+        Serializer<T>::serialize(v, w);
+        std::vector<uint8_t> fixed(FixedSerializedSize<T>::value);
+        writeFixedSerialized(v, fixed.data());
+        return w.bytes() == fixed;
+    };
+    EXPECT_TRUE(same(int64_t{-42}));
+    EXPECT_TRUE(same(3.25));
+    EXPECT_TRUE(same(true));
+    EXPECT_TRUE(same(std::pair<int64_t, int64_t>{7, -9}));
+    EXPECT_TRUE(same(std::pair<const int32_t, std::pair<bool, int16_t>>{1, {false, 300}}));
 }
 
 }  // namespace

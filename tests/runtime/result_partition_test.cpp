@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include "core/memory/buffer_pool.h"
 #include "runtime/io/input_gate.h"
 #include "weir/core/exceptions.h"
+#include "weir/runtime/record_writer.h"
 
 namespace weir {
 namespace {
@@ -108,6 +110,50 @@ TEST_F(ResultPartitionTest, AProducerBlockedOnAFullPoolIsReleasedByCancellation)
     cancelled = true;
     pool->cancelAll();
     EXPECT_THROW(emit(0, "more"), Exception);
+}
+
+// A record writer appends through the partition's write cursors while a record fits the current
+// buffer and through the partition otherwise; both paths keep the bytes in order, and flushes,
+// events and full buffers see what the cursors wrote.
+TEST_F(ResultPartitionTest, RecordWriterAppendsInlineAndThroughThePartitionInOrder) {
+    create(8, 64);
+    RecordWriter writer(partition.get());
+    auto write = [&](int32_t channel, const std::string& bytes) {
+        writer.scratch().clear();
+        writer.scratch().writeRaw(bytes.data(), bytes.size());
+        writer.emit(channel);
+    };
+    const std::string six = "klmnop";
+    auto writeSix = [&](int32_t channel) {
+        writer.emitBytes<6>(channel, reinterpret_cast<const uint8_t*>(six.data()));
+    };
+    const std::string a(30, 'a'), b(28, 'b'), c(58, 'c'), d(64, 'd');
+    // The gate serves channels in turn: order matters within a channel only.
+    auto byChannel = [&] {
+        std::vector<std::string> r = received();
+        std::stable_sort(r.begin(), r.end(),
+                         [](const std::string& x, const std::string& y) { return x[1] < y[1]; });
+        return r;
+    };
+    write(0, a);  // no buffer yet: through the partition
+    EXPECT_TRUE(partition->hasUnflushedData());
+    write(0, b);  // inline
+    writeSix(0);  // exactly the 6 bytes left: inline, the buffer is full now
+    EXPECT_TRUE(received().empty()) << "a buffer filled inline is handed over by the next write";
+    write(0, "q");  // through the partition: hands the full buffer over first
+    EXPECT_EQ(received(), (std::vector<std::string>{"c0:" + a + b + six}));
+    write(1, c);
+    writeSix(1);            // fills the buffer inline
+    write(1, d);            // into a full buffer: through the partition, which hands over the full
+                            // buffer, then fills a new one and hands it over too
+    partition->flushAll();  // and now channel 0's partial buffer
+    EXPECT_FALSE(partition->hasUnflushedData());
+    EXPECT_EQ(byChannel(), (std::vector<std::string>{"c0:q", "c1:" + c + six, "c1:" + d}));
+    write(0, "after");
+    RuntimeEvent barrier;
+    barrier.type = RuntimeEventType::kCheckpointBarrier;
+    partition->broadcastEvent(barrier);  // flushes what the cursor wrote first
+    EXPECT_EQ(byChannel(), (std::vector<std::string>{"c0:after", "c0:barrier", "c1:barrier"}));
 }
 
 }  // namespace

@@ -14,16 +14,19 @@
 namespace weir {
 
 namespace detail {
-template <class T, class K>
+/// The key selector's own type (not a std::function): the partitioner's one call per record
+/// then runs the selector inline.
+template <class T, class K, class F = std::function<K(const T&)>>
 class KeyGroupSelectorImpl final : public KeyGroupSelector<T> {
 public:
-    explicit KeyGroupSelectorImpl(std::function<K(const T&)> key) : key_(std::move(key)) {}
+    explicit KeyGroupSelectorImpl(F key) : key_(std::move(key)) {}
     int32_t keyGroupOf(const T& value, int32_t maxParallelism) const override {
-        return keygroups::assignToKeyGroup(keyHash(key_(value)), maxParallelism);
+        return keygroups::assignToKeyGroup(keyHash(static_cast<K>(std::invoke(key_, value))),
+                                           maxParallelism);
     }
 
 private:
-    std::function<K(const T&)> key_;
+    F key_;
 };
 }  // namespace detail
 
@@ -186,7 +189,8 @@ auto DataStream<T>::keyBy(F keySelector) {
     auto t = env_->add(TransformationKind::PARTITION, "Keyed", {transformation_}, typeInfo<T>(),
                        nullptr);
     t->partitioner.kind = PartitionerKind::HASH;
-    t->partitioner.keyGroupSelector = std::make_shared<detail::KeyGroupSelectorImpl<T, K>>(key);
+    t->partitioner.keyGroupSelector =
+        std::make_shared<detail::KeyGroupSelectorImpl<T, K, F>>(keySelector);
     return KeyedStream<T, K>(env_, t, key);
 }
 

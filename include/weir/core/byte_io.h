@@ -32,12 +32,12 @@ public:
     }
     template <class T>
     requires std::is_trivially_copyable_v<T>
-    void writeFixed(T v) {
+    [[gnu::always_inline]] void writeFixed(T v) {
         ensure(sizeof(T));
         std::memcpy(data_.get() + size_, &v, sizeof(T));
         size_ += sizeof(T);
     }
-    void writeByte(uint8_t b) {
+    [[gnu::always_inline]] void writeByte(uint8_t b) {
         ensure(1);
         data_[size_++] = b;
     }
@@ -55,7 +55,7 @@ public:
     }
 
     /// Reserves n bytes and returns their offset, to be patched later (e.g. a length prefix).
-    size_t reserve(size_t n) {
+    [[gnu::always_inline]] size_t reserve(size_t n) {
         ensure(n);
         size_t old = size_;
         size_ += n;
@@ -82,10 +82,13 @@ public:
     }
 
 private:
-    void ensure(size_t n) {
-        if (size_ + n > capacity_) grow(size_ + n);
+    [[gnu::always_inline]] void ensure(size_t n) {
+        if (size_ + n > capacity_) [[unlikely]]
+            grow(size_ + n);
     }
-    void grow(size_t needed) {
+    // Out of line and cold, so that ensure() and the writes that call it stay small enough to
+    // be inlined into serializers.
+    [[gnu::noinline, gnu::cold]] void grow(size_t needed) {
         size_t capacity = capacity_ ? capacity_ : 64;
         while (capacity < needed) capacity *= 2;
         auto bigger = std::make_unique<uint8_t[]>(capacity);
@@ -104,13 +107,14 @@ public:
     ByteReader(const uint8_t* data, size_t size) : pos_(data), end_(data + size) {}
     explicit ByteReader(const std::vector<uint8_t>& v) : ByteReader(v.data(), v.size()) {}
 
-    void readRaw(void* p, size_t n) {
+    [[gnu::always_inline]] void readRaw(void* p, size_t n) {
         need(n);
         if (n) std::memcpy(p, pos_, n);
         pos_ += n;
     }
     template <class T>
-    requires std::is_trivially_copyable_v<T> T readFixed() {
+    requires std::is_trivially_copyable_v<T>
+    [[gnu::always_inline]] T readFixed() {
         T v;
         readRaw(&v, sizeof(T));
         return v;
@@ -154,9 +158,12 @@ public:
 
 private:
     void need(size_t n) const {
-        if (static_cast<size_t>(end_ - pos_) < n)
-            throw SerializationException("truncated input: need " + std::to_string(n) + " bytes, " +
-                                         std::to_string(end_ - pos_) + " left");
+        if (static_cast<size_t>(end_ - pos_) < n) [[unlikely]]
+            throwTruncated(n);
+    }
+    [[noreturn, gnu::noinline, gnu::cold]] void throwTruncated(size_t n) const {
+        throw SerializationException("truncated input: need " + std::to_string(n) + " bytes, " +
+                                     std::to_string(end_ - pos_) + " left");
     }
     const uint8_t* pos_;
     const uint8_t* end_;

@@ -38,8 +38,8 @@ concept Serializable = requires(const T& v, T& out, ByteWriter& w, ByteReader& r
 
 template <class T>
 requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) struct Serializer<T> {
-    static void serialize(const T& v, ByteWriter& out) { out.writeFixed(v); }
-    static void deserialize(ByteReader& in, T& v) { v = in.readFixed<T>(); }
+    [[gnu::always_inline]] static void serialize(const T& v, ByteWriter& out) { out.writeFixed(v); }
+    [[gnu::always_inline]] static void deserialize(ByteReader& in, T& v) { v = in.readFixed<T>(); }
     static std::string name() {
         if constexpr (std::is_floating_point_v<T>)
             return sizeof(T) == 4 ? "float" : "double";
@@ -69,6 +69,22 @@ struct Serializer<T> {
     static void deserialize(ByteReader& in, T& v) { v = static_cast<T>(in.readFixed<U>()); }
     static std::string name() { return "enum" + std::to_string(sizeof(U) * 8); }
 };
+
+/// The number of bytes Serializer<T> writes for every value of T, when it is the same for all
+/// values (numbers, enums, pairs of them); 0 when it varies. Lets the network path copy a record
+/// with moves of a known size.
+template <class T>
+struct FixedSerializedSize : std::integral_constant<size_t, 0> {};
+template <class T>
+requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) struct FixedSerializedSize<T>
+    : std::integral_constant<size_t, sizeof(T)> {
+};
+template <class T>
+requires std::is_enum_v<T>
+struct FixedSerializedSize<T> : std::integral_constant<size_t, sizeof(std::underlying_type_t<T>)> {
+};
+template <>
+struct FixedSerializedSize<bool> : std::integral_constant<size_t, 1> {};
 
 template <>
 struct Serializer<std::string> {
@@ -138,6 +154,32 @@ struct Serializer<std::pair<A, B>> {
                ">";
     }
 };
+template <class A, class B>
+struct FixedSerializedSize<std::pair<A, B>>
+    : std::integral_constant<size_t, FixedSerializedSize<std::remove_const_t<A>>::value == 0 ||
+                                             FixedSerializedSize<B>::value == 0
+                                         ? 0
+                                         : FixedSerializedSize<std::remove_const_t<A>>::value +
+                                               FixedSerializedSize<B>::value> {};
+
+/// Writes the FixedSerializedSize<T>::value bytes that Serializer<T>::serialize writes for `v`
+/// at `p` (for T with a fixed size): straight into a buffer, without a ByteWriter.
+template <class T>
+[[gnu::always_inline]] inline void writeFixedSerialized(const T& v, uint8_t* p) {
+    static_assert(FixedSerializedSize<T>::value > 0, "T has no fixed serialized size");
+    if constexpr (std::is_same_v<T, bool>) {
+        *p = v ? 1 : 0;
+    } else if constexpr (std::is_enum_v<T>) {
+        auto u = static_cast<std::underlying_type_t<T>>(v);
+        std::memcpy(p, &u, sizeof u);
+    } else if constexpr (std::is_arithmetic_v<T>) {
+        std::memcpy(p, &v, sizeof v);
+    } else {  // a pair
+        using A = std::remove_const_t<typename T::first_type>;
+        writeFixedSerialized<A>(v.first, p);
+        writeFixedSerialized(v.second, p + FixedSerializedSize<A>::value);
+    }
+}
 
 template <class... Ts>
 struct Serializer<std::tuple<Ts...>> {

@@ -75,33 +75,26 @@ public:
     }
 
     void collect(const T& value, int64_t timestamp) override {
+        if constexpr (FixedSerializedSize<T>::value > 0) {
+            // Fixed-size records are put together on the stack and copied into the channel's
+            // buffer with moves of a known size.
+            if (kind_ != PartitionerKind::BROADCAST) {
+                int32_t channel = nextChannel(value);
+                if (timestamp != kNoTimestamp)
+                    emitFixedRecord<true>(value, timestamp, channel);
+                else
+                    emitFixedRecord<false>(value, timestamp, channel);
+                return;
+            }
+        }
         ByteWriter& out = writer_->scratch();
         size_t lengthAt = detail::beginRecord(out, timestamp);
         Serializer<T>::serialize(value, out);
         detail::endRecord(out, lengthAt);
-        switch (kind_) {
-            case PartitionerKind::FORWARD:
-            case PartitionerKind::GLOBAL:
-                writer_->emit(0);
-                break;
-            case PartitionerKind::REBALANCE:
-            case PartitionerKind::RESCALE:
-                writer_->emit(next_);
-                if (++next_ == channels_) next_ = 0;
-                break;
-            case PartitionerKind::SHUFFLE:
-                writer_->emit(static_cast<int32_t>(random_() % static_cast<uint32_t>(channels_)));
-                break;
-            case PartitionerKind::HASH: {
-                int32_t keyGroup = keyGroups_->keyGroupOf(value, maxParallelism_);
-                writer_->emit(
-                    keygroups::operatorIndexForKeyGroup(maxParallelism_, channels_, keyGroup));
-                break;
-            }
-            case PartitionerKind::BROADCAST:
-                writer_->broadcastEmit();
-                break;
-        }
+        if (kind_ == PartitionerKind::BROADCAST)
+            writer_->broadcastEmit();
+        else
+            writer_->emit(nextChannel(value));
     }
     void collectSide(const std::string& tagId, const void* value, int64_t timestamp) override {
         if (!this->sideTag().empty() && tagId == this->sideTag())
@@ -111,6 +104,40 @@ public:
     void emitWatermarkStatus(bool idle) override { writer_->broadcastWatermarkStatus(idle); }
 
 private:
+    /// The channel of `value` (every partitioner but broadcast).
+    int32_t nextChannel(const T& value) {
+        switch (kind_) {
+            case PartitionerKind::REBALANCE:
+            case PartitionerKind::RESCALE: {
+                int32_t channel = next_;
+                if (++next_ == channels_) next_ = 0;
+                return channel;
+            }
+            case PartitionerKind::SHUFFLE:
+                return static_cast<int32_t>(random_() % static_cast<uint32_t>(channels_));
+            case PartitionerKind::HASH:
+                return keygroups::operatorIndexForKeyGroup(
+                    maxParallelism_, channels_, keyGroups_->keyGroupOf(value, maxParallelism_));
+            case PartitionerKind::FORWARD:
+            case PartitionerKind::GLOBAL:
+            case PartitionerKind::BROADCAST:
+                break;
+        }
+        return 0;
+    }
+    template <bool kWithTime>
+    void emitFixedRecord(const T& value, int64_t timestamp, int32_t channel) {
+        constexpr uint32_t kPayload = (kWithTime ? 8 : 0) + FixedSerializedSize<T>::value;
+        constexpr size_t kTotal = kRecordHeaderSize + kPayload;
+        uint8_t element[kTotal];
+        element[0] =
+            static_cast<uint8_t>(kWithTime ? ElementTag::kRecordWithTime : ElementTag::kRecord);
+        std::memcpy(element + 1, &kPayload, 4);
+        if constexpr (kWithTime) std::memcpy(element + kRecordHeaderSize, &timestamp, 8);
+        writeFixedSerialized(value, element + kTotal - FixedSerializedSize<T>::value);
+        writer_->template emitBytes<kTotal>(channel, element);
+    }
+
     RecordWriter* writer_;
     PartitionerKind kind_;
     int32_t channels_;

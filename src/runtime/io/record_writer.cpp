@@ -9,8 +9,15 @@ int32_t RecordWriter::numberOfChannels() const {
     return partition_->numSubpartitions();
 }
 
-void RecordWriter::emit(int32_t channel) {
+RecordWriter::RecordWriter(ResultPartition* partition)
+    : partition_(partition), cursors_(partition->cursors()) {}
+
+void RecordWriter::emitThroughPartition(int32_t channel) {
     partition_->emit(channel, scratch_.data(), scratch_.size());
+}
+
+void RecordWriter::emitThroughPartition(int32_t channel, const uint8_t* element, size_t size) {
+    partition_->emit(channel, element, size);
 }
 
 void RecordWriter::broadcastEmit() {

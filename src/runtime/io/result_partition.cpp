@@ -18,6 +18,29 @@ ResultPartition::ResultPartition(std::vector<Target> targets, std::unique_ptr<Bu
                                  const std::atomic<bool>* cancelled)
     : pool_(std::move(pool)), cancelled_(cancelled) {
     for (const auto& t : targets) subpartitions_.push_back({t, Buffer()});
+    cursors_.resize(subpartitions_.size());
+}
+
+void ResultPartition::syncSize(size_t i) {
+    Buffer& b = subpartitions_[i].current;
+    if (b.valid()) b.setSize(static_cast<uint32_t>(cursors_[i].pos - b.data()));
+}
+
+void ResultPartition::resetCursor(size_t i) {
+    Buffer& b = subpartitions_[i].current;
+    if (b.valid()) {
+        cursors_[i] = {b.data() + b.size(), b.data() + b.capacity()};
+    } else {
+        cursors_[i] = {};
+    }
+}
+
+bool ResultPartition::hasUnflushedData() const {
+    for (size_t i = 0; i < subpartitions_.size(); ++i) {
+        const Buffer& b = subpartitions_[i].current;
+        if (b.valid() && cursors_[i].pos != b.data()) return true;
+    }
+    return false;
 }
 
 void ResultPartition::requestBuffer(Subpartition& s) {
@@ -28,7 +51,8 @@ void ResultPartition::requestBuffer(Subpartition& s) {
 
 void ResultPartition::emit(int32_t sub, const uint8_t* data, size_t size) {
     Subpartition& s = subpartitions_[sub];
-    unflushed_ = true;
+    auto i = static_cast<size_t>(sub);
+    syncSize(i);
     while (size > 0) {
         if (!s.current.valid()) requestBuffer(s);
         size_t n = std::min<size_t>(size, s.current.freeSpace());
@@ -39,6 +63,7 @@ void ResultPartition::emit(int32_t sub, const uint8_t* data, size_t size) {
         if (s.current.freeSpace() == 0)
             s.target.gate->pushBuffer(s.target.channel, std::move(s.current));
     }
+    resetCursor(i);
 }
 
 void ResultPartition::broadcast(const uint8_t* data, size_t size) {
@@ -46,10 +71,13 @@ void ResultPartition::broadcast(const uint8_t* data, size_t size) {
 }
 
 void ResultPartition::flushAll() {
-    for (auto& s : subpartitions_)
+    for (size_t i = 0; i < subpartitions_.size(); ++i) {
+        Subpartition& s = subpartitions_[i];
+        syncSize(i);
         if (s.current.valid() && s.current.size() > 0)
             s.target.gate->pushBuffer(s.target.channel, std::move(s.current));
-    unflushed_ = false;
+        resetCursor(i);
+    }
 }
 
 void ResultPartition::broadcastEvent(const RuntimeEvent& event) {
@@ -68,7 +96,10 @@ void ResultPartition::finish(bool suspend) {
     end.type = RuntimeEventType::kEndOfPartition;
     end.suspend = suspend;
     broadcastEvent(end);
-    for (auto& s : subpartitions_) s.current.recycle();
+    for (size_t i = 0; i < subpartitions_.size(); ++i) {
+        subpartitions_[i].current.recycle();
+        resetCursor(i);
+    }
 }
 
 }  // namespace weir

@@ -4,6 +4,10 @@
 // buffer is handed to the consumer's input gate. Buffers come from the partition's fixed pool, so
 // a slow consumer stops the producer (backpressure) instead of growing a queue.
 //
+// The fill level of each current buffer lives in the subpartition's WriteCursor while the buffer
+// is being written (record writers append through it without a call); the partition brings the
+// buffer's size up to date before it hands the buffer on.
+//
 // Thread-safety: written by the producer task's thread only.
 
 #include <atomic>
@@ -12,6 +16,7 @@
 
 #include "core/memory/buffer_pool.h"
 #include "runtime/io/input_gate.h"
+#include "weir/runtime/record_writer.h"
 
 namespace weir {
 
@@ -39,7 +44,9 @@ public:
     /// False when no buffer is free (the producer should wait before producing more).
     bool isAvailable() const { return pool_->isAvailable(); }
     /// True once data has been emitted but not flushed.
-    bool hasUnflushedData() const { return unflushed_; }
+    bool hasUnflushedData() const;
+    /// One write cursor per subpartition, for record writers; stable for the partition's life.
+    WriteCursor* cursors() { return cursors_.data(); }
 
 private:
     struct Subpartition {
@@ -47,12 +54,16 @@ private:
         Buffer current;
     };
     void requestBuffer(Subpartition& s);
+    /// Brings subpartition i's buffer size up to date with its cursor.
+    void syncSize(size_t i);
+    /// Points subpartition i's cursor at the free space of its current buffer (none if absent).
+    void resetCursor(size_t i);
 
     // The pool is declared first so that it outlives the buffers the subpartitions hold.
     std::unique_ptr<BufferPool> pool_;
     std::vector<Subpartition> subpartitions_;
+    std::vector<WriteCursor> cursors_;  // parallel to subpartitions_
     const std::atomic<bool>* cancelled_;
-    bool unflushed_ = false;
 };
 
 }  // namespace weir

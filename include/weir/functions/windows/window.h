@@ -46,7 +46,7 @@ private:
 
 template <>
 struct Serializer<TimeWindow> {
-    static void serialize(const TimeWindow& w, ByteWriter& out) {
+    [[gnu::always_inline]] static void serialize(const TimeWindow& w, ByteWriter& out) {
         out.writeFixed(w.start_);
         out.writeFixed(w.end_);
     }

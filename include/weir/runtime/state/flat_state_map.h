@@ -26,7 +26,7 @@ namespace weir {
 /// The 64-bit hash of a serialized state key (or timer identity). Not a persisted value: it only
 /// places entries in memory, so it may change between versions (key groups use keyHash, which
 /// is pinned).
-inline uint64_t stateKeyHash(std::string_view bytes) {
+[[gnu::always_inline]] inline uint64_t stateKeyHash(std::string_view bytes) {
     constexpr uint64_t k1 = 0x9E3779B97F4A7C15ull;
     constexpr uint64_t k2 = 0xC2B2AE3D27D4EB4Full;
     const char* p = bytes.data();
@@ -74,7 +74,7 @@ public:
         size_ = 0;
     }
     std::string_view view() const { return {size_ > kInline ? heap_ : inlineBytes_, size_}; }
-    bool equals(std::string_view bytes) const {
+    [[gnu::always_inline]] bool equals(std::string_view bytes) const {
         if (bytes.size() != size_) return false;
         if (size_ > kInline) return std::memcmp(heap_, bytes.data(), size_) == 0;
         // Short keys (a key and a window): word by word, without a call to memcmp.
