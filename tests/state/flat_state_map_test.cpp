@@ -3,6 +3,10 @@
 // with keys short and long, and for entries that do not move.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
+#include <optional>
+
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -107,6 +111,21 @@ TEST(FlatStateMapTest, EmptyKeyIsAKeyLikeAnyOther) {
     ASSERT_NE(map.findValue("", stateKeyHash("")), nullptr);
     EXPECT_EQ(*map.findValue("", stateKeyHash("")), 3);
     EXPECT_EQ(map.findValue("x", stateKeyHash("x")), nullptr);
+}
+
+// A window accumulator's entry (a long key and a TimeWindow: 24 key bytes; a 24-byte value)
+// fills exactly one cache line: one miss per lookup.
+TEST(FlatStateMapTest, AWindowEntryIsOneAlignedCacheLine) {
+    using Entry = FlatStateMap<std::optional<std::pair<int64_t, int64_t>>>::Entry;
+    static_assert(sizeof(Entry) == 64 && alignof(Entry) == 64);
+    FlatStateMap<std::optional<std::pair<int64_t, int64_t>>> map;
+    for (int i = 0; i < 100; ++i) {
+        std::string key(24, static_cast<char>(i));
+        auto [e, created] = map.tryEmplace(key, stateKeyHash(key));
+        EXPECT_TRUE(created);
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(e) % 64, 0u);
+        EXPECT_EQ(e->key(), key);
+    }
 }
 
 }  // namespace
