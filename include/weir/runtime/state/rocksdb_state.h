@@ -95,10 +95,52 @@ protected:
     mutable ByteWriter writer_{64};
 };
 
-template <class V>
-class RocksDbValueState final : public RocksDbStateBase, public ValueState<V> {
+/// The snapshot entry points every RocksDB state shares, over the state's static
+/// `Derived::writeKeyGroup(source, cf, keyGroup, out, keep)`, which writes one key group's entries
+/// (those whose values `keep` accepts) read from `source`: the store itself (synchronous
+/// snapshots) or a RocksDbReadView of it (a writer run later on an I/O thread).
+template <class Derived>
+class RocksDbSnapshotting : public RocksDbStateBase {
 public:
     using RocksDbStateBase::RocksDbStateBase;
+
+    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
+        return Derived::writeKeyGroup(store_, cf_, keyGroup, out, KeepAll{});
+    }
+    /// Writes only the values (list elements, map values) for which keep(value) is true; lists
+    /// and maps left empty are skipped (state TTL).
+    template <class Keep>
+    uint32_t snapshotKeyGroupIf(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
+        return Derived::writeKeyGroup(store_, cf_, keyGroup, out, keep);
+    }
+    KeyGroupWriter deferredSnapshot(
+        const std::shared_ptr<const RocksDbReadView>& view) const override {
+        return deferredSnapshotIf(view, KeepAll{});
+    }
+    template <class Keep>
+    KeyGroupWriter deferredSnapshotIf(const std::shared_ptr<const RocksDbReadView>& view,
+                                      Keep keep) const {
+        return [view, cf = cf_, keep](int32_t keyGroup, ByteWriter& out) {
+            return Derived::writeKeyGroup(*view, cf, keyGroup, out, keep);
+        };
+    }
+};
+
+template <class V>
+class RocksDbValueState final : public RocksDbSnapshotting<RocksDbValueState<V>>,
+                                public ValueState<V> {
+    // Members of the (dependent) base, named here so that the methods below find them.
+    using Base = RocksDbSnapshotting<RocksDbValueState<V>>;
+    using Base::backend_;
+    using Base::buffer_;
+    using Base::cf_;
+    using Base::currentDbKey;
+    using Base::key_;
+    using Base::store_;
+    using Base::writer_;
+
+public:
+    using RocksDbSnapshotting<RocksDbValueState<V>>::RocksDbSnapshotting;
     std::string typeIdentity() const override { return "value<" + serializerIdentity<V>() + ">"; }
 
     /// Keeps the newest values of up to `maxEntries` (key, namespace) pairs deserialized in
@@ -193,25 +235,6 @@ public:
     }
     void beginSnapshot() const override { flushWrites(); }
 
-    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
-        return writeKeyGroup(store_, cf_, keyGroup, out, KeepAll{});
-    }
-    /// Writes only the values for which keep(value) is true (state TTL).
-    template <class Keep>
-    uint32_t snapshotKeyGroupIf(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
-        return writeKeyGroup(store_, cf_, keyGroup, out, keep);
-    }
-    KeyGroupWriter deferredSnapshot(
-        const std::shared_ptr<const RocksDbReadView>& view) const override {
-        return deferredSnapshotIf(view, KeepAll{});
-    }
-    template <class Keep>
-    KeyGroupWriter deferredSnapshotIf(const std::shared_ptr<const RocksDbReadView>& view,
-                                      Keep keep) const {
-        return [view, cf = cf_, keep](int32_t keyGroup, ByteWriter& out) {
-            return writeKeyGroup(*view, cf, keyGroup, out, keep);
-        };
-    }
     void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
         deserializeFromString<V>(value);  // the snapshot's type must be this state's
         std::string dbKey = rocksdb_keys::keyGroupPrefix(keyGroup);
@@ -220,6 +243,7 @@ public:
     }
 
 private:
+    friend class RocksDbSnapshotting<RocksDbValueState<V>>;
     /// One key group's entries read from `source` (the store, or a read view of it).
     template <class Source, class Keep>
     static uint32_t writeKeyGroup(const Source& source, RocksDbStore::ColumnFamily cf,
@@ -283,9 +307,20 @@ private:
 };
 
 template <class V>
-class RocksDbListState final : public RocksDbStateBase, public ListState<V> {
+class RocksDbListState final : public RocksDbSnapshotting<RocksDbListState<V>>,
+                               public ListState<V> {
+    // Members of the (dependent) base, named here so that the methods below find them.
+    using Base = RocksDbSnapshotting<RocksDbListState<V>>;
+    using Base::backend_;
+    using Base::buffer_;
+    using Base::cf_;
+    using Base::currentDbKey;
+    using Base::key_;
+    using Base::store_;
+    using Base::writer_;
+
 public:
-    using RocksDbStateBase::RocksDbStateBase;
+    using RocksDbSnapshotting<RocksDbListState<V>>::RocksDbSnapshotting;
     std::string typeIdentity() const override { return "list<" + serializerIdentity<V>() + ">"; }
 
     std::vector<V> get() const override {
@@ -315,25 +350,6 @@ public:
     }
     void clear() override { store_.remove(cf_, currentDbKey()); }
 
-    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
-        return writeKeyGroup(store_, cf_, keyGroup, out, KeepAll{});
-    }
-    /// Writes only the elements for which keep(element) is true; lists left empty are skipped.
-    template <class Keep>
-    uint32_t snapshotKeyGroupIf(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
-        return writeKeyGroup(store_, cf_, keyGroup, out, keep);
-    }
-    KeyGroupWriter deferredSnapshot(
-        const std::shared_ptr<const RocksDbReadView>& view) const override {
-        return deferredSnapshotIf(view, KeepAll{});
-    }
-    template <class Keep>
-    KeyGroupWriter deferredSnapshotIf(const std::shared_ptr<const RocksDbReadView>& view,
-                                      Keep keep) const {
-        return [view, cf = cf_, keep](int32_t keyGroup, ByteWriter& out) {
-            return writeKeyGroup(*view, cf, keyGroup, out, keep);
-        };
-    }
     void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
         auto list = deserializeFromString<std::vector<V>>(value);
         if (list.empty()) return;
@@ -345,6 +361,7 @@ public:
     }
 
 private:
+    friend class RocksDbSnapshotting<RocksDbListState<V>>;
     template <class Source, class Keep>
     static uint32_t writeKeyGroup(const Source& source, RocksDbStore::ColumnFamily cf,
                                   int32_t keyGroup, ByteWriter& out, const Keep& keep) {
@@ -396,9 +413,20 @@ private:
 };
 
 template <class K, class V>
-class RocksDbMapState final : public RocksDbStateBase, public MapState<K, V> {
+class RocksDbMapState final : public RocksDbSnapshotting<RocksDbMapState<K, V>>,
+                              public MapState<K, V> {
+    // Members of the (dependent) base, named here so that the methods below find them.
+    using Base = RocksDbSnapshotting<RocksDbMapState<K, V>>;
+    using Base::backend_;
+    using Base::buffer_;
+    using Base::cf_;
+    using Base::currentDbKey;
+    using Base::key_;
+    using Base::store_;
+    using Base::writer_;
+
 public:
-    using RocksDbStateBase::RocksDbStateBase;
+    using RocksDbSnapshotting<RocksDbMapState<K, V>>::RocksDbSnapshotting;
     std::string typeIdentity() const override {
         return "map<" + serializerIdentity<K>() + "," + serializerIdentity<V>() + ">";
     }
@@ -445,25 +473,6 @@ public:
         });
     }
 
-    uint32_t snapshotKeyGroup(int32_t keyGroup, ByteWriter& out) const override {
-        return writeKeyGroup(store_, cf_, keyGroup, out, KeepAll{});
-    }
-    /// Writes only the map entries whose value passes keep(value); empty maps are skipped.
-    template <class Keep>
-    uint32_t snapshotKeyGroupIf(int32_t keyGroup, ByteWriter& out, Keep&& keep) const {
-        return writeKeyGroup(store_, cf_, keyGroup, out, keep);
-    }
-    KeyGroupWriter deferredSnapshot(
-        const std::shared_ptr<const RocksDbReadView>& view) const override {
-        return deferredSnapshotIf(view, KeepAll{});
-    }
-    template <class Keep>
-    KeyGroupWriter deferredSnapshotIf(const std::shared_ptr<const RocksDbReadView>& view,
-                                      Keep keep) const {
-        return [view, cf = cf_, keep](int32_t keyGroup, ByteWriter& out) {
-            return writeKeyGroup(*view, cf, keyGroup, out, keep);
-        };
-    }
     void restoreEntry(int32_t keyGroup, std::string_view key, std::string_view value) override {
         ByteReader in = snapshot_format::readerOf(value);
         size_t n = in.readLength(5);
@@ -484,6 +493,7 @@ protected:
     }
 
 private:
+    friend class RocksDbSnapshotting<RocksDbMapState<K, V>>;
     template <class Source, class Keep>
     static uint32_t writeKeyGroup(const Source& source, RocksDbStore::ColumnFamily cf,
                                   int32_t keyGroup, ByteWriter& out, const Keep& keep) {
