@@ -24,7 +24,21 @@ struct Nested {
     bool operator==(const Nested&) const = default;
 };
 WEIR_TYPE(Nested, order, counts);
+
+/// An enum whose serializer is the user's own (a varint), not the built-in fixed-width one.
+enum class Varint : int64_t {};
 }  // namespace app
+
+template <>
+struct weir::Serializer<app::Varint> {
+    static void serialize(const app::Varint& v, ByteWriter& out) {
+        out.writeVarUInt(static_cast<uint64_t>(v));
+    }
+    static void deserialize(ByteReader& in, app::Varint& v) {
+        v = static_cast<app::Varint>(in.readVarUInt());
+    }
+    static std::string name() { return "varint"; }
+};
 
 namespace weir {
 namespace {
@@ -153,6 +167,9 @@ TEST(FixedSerializedSize, WritesTheSerializersBytes) {
     static_assert(FixedSerializedSize<std::pair<int64_t, std::pair<bool, int16_t>>>::value == 11);
     static_assert(FixedSerializedSize<std::string>::value == 0);
     static_assert(FixedSerializedSize<std::pair<int64_t, std::string>>::value == 0);
+    // A type with a serializer of its own is never copied raw unless that serializer says so.
+    static_assert(FixedSerializedSize<app::Varint>::value == 0);
+    static_assert(FixedSerializedSize<std::pair<int64_t, app::Varint>>::value == 0);
     auto same = [](const auto& v) {
         using T = std::decay_t<decltype(v)>;
         ByteWriter w;

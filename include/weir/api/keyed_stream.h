@@ -26,7 +26,7 @@ public:
     }
 
 private:
-    F key_;
+    mutable F key_;  // selectors with a non-const call operator work as through std::function
 };
 }  // namespace detail
 

@@ -38,6 +38,10 @@ concept Serializable = requires(const T& v, T& out, ByteWriter& w, ByteReader& r
 
 template <class T>
 requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) struct Serializer<T> {
+    static constexpr size_t kFixedSize = sizeof(T);
+    [[gnu::always_inline]] static void writeTo(const T& v, uint8_t* p) {
+        std::memcpy(p, &v, sizeof v);
+    }
     [[gnu::always_inline]] static void serialize(const T& v, ByteWriter& out) { out.writeFixed(v); }
     [[gnu::always_inline]] static void deserialize(ByteReader& in, T& v) { v = in.readFixed<T>(); }
     static std::string name() {
@@ -52,6 +56,8 @@ requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) struct Serializer<
 
 template <>
 struct Serializer<bool> {
+    static constexpr size_t kFixedSize = 1;
+    static void writeTo(bool v, uint8_t* p) { *p = v ? 1 : 0; }
     static void serialize(bool v, ByteWriter& out) { out.writeByte(v ? 1 : 0); }
     static void deserialize(ByteReader& in, bool& v) {
         uint8_t b = in.readByte();
@@ -65,26 +71,35 @@ template <class T>
 requires std::is_enum_v<T>
 struct Serializer<T> {
     using U = std::underlying_type_t<T>;
+    static constexpr size_t kFixedSize = sizeof(U);
+    static void writeTo(const T& v, uint8_t* p) {
+        U u = static_cast<U>(v);
+        std::memcpy(p, &u, sizeof u);
+    }
     static void serialize(const T& v, ByteWriter& out) { out.writeFixed(static_cast<U>(v)); }
     static void deserialize(ByteReader& in, T& v) { v = static_cast<T>(in.readFixed<U>()); }
     static std::string name() { return "enum" + std::to_string(sizeof(U) * 8); }
 };
 
 /// The number of bytes Serializer<T> writes for every value of T, when it is the same for all
-/// values (numbers, enums, pairs of them); 0 when it varies. Lets the network path copy a record
-/// with moves of a known size.
+/// values: the serializer's kFixedSize (the built-in ones of numbers, enums and bools, and pairs
+/// of such); 0 when it has none (it varies, or the serializer is a user's that does not say).
+/// A serializer with kFixedSize also has writeTo(value, p), which writes exactly those bytes at
+/// p, so that the network path can copy such records without a ByteWriter.
 template <class T>
 struct FixedSerializedSize : std::integral_constant<size_t, 0> {};
 template <class T>
-requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) struct FixedSerializedSize<T>
-    : std::integral_constant<size_t, sizeof(T)> {
-};
+requires requires {
+    Serializer<T>::kFixedSize;
+}
+struct FixedSerializedSize<T> : std::integral_constant<size_t, Serializer<T>::kFixedSize> {};
+
+/// Serializer<T>::writeTo: the FixedSerializedSize<T>::value bytes of `v` at `p`.
 template <class T>
-requires std::is_enum_v<T>
-struct FixedSerializedSize<T> : std::integral_constant<size_t, sizeof(std::underlying_type_t<T>)> {
-};
-template <>
-struct FixedSerializedSize<bool> : std::integral_constant<size_t, 1> {};
+[[gnu::always_inline]] inline void writeFixedSerialized(const T& v, uint8_t* p) {
+    static_assert(FixedSerializedSize<T>::value > 0, "T has no fixed serialized size");
+    Serializer<T>::writeTo(v, p);
+}
 
 template <>
 struct Serializer<std::string> {
@@ -140,6 +155,16 @@ struct Serializer<std::optional<T>> {
 
 template <class A, class B>
 struct Serializer<std::pair<A, B>> {
+    using First = std::remove_const_t<A>;
+    /// Fixed-size when both halves are (0 otherwise, and writeTo is not used).
+    static constexpr size_t kFixedSize =
+        FixedSerializedSize<First>::value == 0 || FixedSerializedSize<B>::value == 0
+            ? 0
+            : FixedSerializedSize<First>::value + FixedSerializedSize<B>::value;
+    static void writeTo(const std::pair<A, B>& v, uint8_t* p) {
+        writeFixedSerialized<First>(v.first, p);
+        writeFixedSerialized<B>(v.second, p + FixedSerializedSize<First>::value);
+    }
     static void serialize(const std::pair<A, B>& v, ByteWriter& out) {
         Serializer<std::remove_const_t<A>>::serialize(v.first, out);
         Serializer<B>::serialize(v.second, out);
@@ -154,32 +179,6 @@ struct Serializer<std::pair<A, B>> {
                ">";
     }
 };
-template <class A, class B>
-struct FixedSerializedSize<std::pair<A, B>>
-    : std::integral_constant<size_t, FixedSerializedSize<std::remove_const_t<A>>::value == 0 ||
-                                             FixedSerializedSize<B>::value == 0
-                                         ? 0
-                                         : FixedSerializedSize<std::remove_const_t<A>>::value +
-                                               FixedSerializedSize<B>::value> {};
-
-/// Writes the FixedSerializedSize<T>::value bytes that Serializer<T>::serialize writes for `v`
-/// at `p` (for T with a fixed size): straight into a buffer, without a ByteWriter.
-template <class T>
-[[gnu::always_inline]] inline void writeFixedSerialized(const T& v, uint8_t* p) {
-    static_assert(FixedSerializedSize<T>::value > 0, "T has no fixed serialized size");
-    if constexpr (std::is_same_v<T, bool>) {
-        *p = v ? 1 : 0;
-    } else if constexpr (std::is_enum_v<T>) {
-        auto u = static_cast<std::underlying_type_t<T>>(v);
-        std::memcpy(p, &u, sizeof u);
-    } else if constexpr (std::is_arithmetic_v<T>) {
-        std::memcpy(p, &v, sizeof v);
-    } else {  // a pair
-        using A = std::remove_const_t<typename T::first_type>;
-        writeFixedSerialized<A>(v.first, p);
-        writeFixedSerialized(v.second, p + FixedSerializedSize<A>::value);
-    }
-}
 
 template <class... Ts>
 struct Serializer<std::tuple<Ts...>> {

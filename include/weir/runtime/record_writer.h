@@ -45,18 +45,6 @@ public:
         }
         emitThroughPartition(channel);
     }
-    /// emit() for an element of exactly N bytes (records of fixed-size types): the copy is a
-    /// few moves instead of a call.
-    template <size_t N>
-    void emitFixed(int32_t channel) {
-        WriteCursor& c = cursors_[channel];
-        if (static_cast<size_t>(c.end - c.pos) >= N) {
-            std::memcpy(c.pos, scratch_.data(), N);
-            c.pos += N;
-            return;
-        }
-        emitThroughPartition(channel);
-    }
     /// Copies the element in scratch() into every channel.
     void broadcastEmit();
     void broadcastWatermark(int64_t watermark);

@@ -53,6 +53,9 @@ void ResultPartition::emit(int32_t sub, const uint8_t* data, size_t size) {
     Subpartition& s = subpartitions_[sub];
     auto i = static_cast<size_t>(sub);
     syncSize(i);
+    // No cursor while the buffers change hands: if a wait for a buffer is cancelled below, no
+    // later write may go through a cursor into a buffer the consumer owns by then.
+    cursors_[i] = {};
     while (size > 0) {
         if (!s.current.valid()) requestBuffer(s);
         size_t n = std::min<size_t>(size, s.current.freeSpace());

@@ -400,6 +400,13 @@ void StreamTask::notifyCheckpointComplete(int64_t checkpointId) {
 void StreamTask::notifyCheckpointAborted(int64_t checkpointId) {
     mailbox_.put([this, checkpointId] {
         if (barriers_) barriers_->abort(checkpointId);
+        if (channelState_ && channelState_->active() &&
+            channelState_->checkpointId() == checkpointId) {
+            // Stop collecting its in-flight data, and let go of its snapshot (a RocksDB
+            // snapshot held open would keep old versions from being compacted away).
+            channelState_->abort();
+            unalignedRaws_.clear();
+        }
         if (checkpointId == stoppedBySavepoint_) stoppedBySavepoint_ = -1;  // read on
         for (size_t i = 0; i < operators_.size(); ++i)
             runAttributed(deployment_.operators[i].name, [&] {

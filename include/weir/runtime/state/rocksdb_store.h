@@ -18,10 +18,9 @@
 // budget holds however fast the task writes.
 //
 // Threading: a store is used by one thread (its task's). A RocksDbReadView may be read by any one
-// thread
-// while the task goes on writing (full snapshots are written from one on an I/O thread), and the
-// files of a NativeSnapshot are immutable and may be read by any thread afterwards; both stay
-// valid after the store is gone.
+// thread while the task goes on writing (full snapshots are written from one on an I/O thread),
+// and the files of a NativeSnapshot are immutable and may be read by any thread afterwards; both
+// stay valid after the store is gone.
 
 #include <cstdint>
 #include <functional>
