@@ -27,6 +27,8 @@ KeyedStateSnapshot KeyedStateBackend::snapshot(bool includeStates, bool defer) c
             if (writers[i] && !parts) parts = std::make_shared<DeferredKeyedSections>();
             ++i;
         }
+        if (parts)
+            for (const auto& [name, state] : states) parts->names.push_back(name);
     }
 
     ByteWriter w(4096);
@@ -41,23 +43,8 @@ KeyedStateSnapshot KeyedStateBackend::snapshot(bool includeStates, bool defer) c
             return false;
         }
         fmt::patchU32(w, countAt, n);
-        if (parts) {  // keep the entries only, as a part of the key group
-            DeferredKeyedSections::Part part;
-            part.name = static_cast<uint32_t>(parts->names.size());
-            parts->names.push_back(name);
-            part.count = n;
-            part.begin = countAt + 4;
-            part.end = w.size();
-            parts->parts.push_back(part);
-        }
+        if (parts) parts->parts.push_back({-1, start, w.size()});  // the block, as a part
         return true;
-    };
-    auto deferState = [&](const std::string& name, size_t writer) {
-        DeferredKeyedSections::Part part;
-        part.name = static_cast<uint32_t>(parts->names.size());
-        parts->names.push_back(name);
-        part.writer = static_cast<int32_t>(writer);
-        parts->parts.push_back(part);
     };
     for (int32_t kg = range_.start; kg < range_.end; ++kg) {
         out.offsets.push_back(w.size());
@@ -69,7 +56,7 @@ KeyedStateSnapshot KeyedStateBackend::snapshot(bool includeStates, bool defer) c
         for (const auto& s : states) {
             const KeyedStateBase* state = s.second.get();
             if (writers[i])
-                deferState(s.first, i);
+                parts->parts.push_back({static_cast<int32_t>(i), 0, 0});
             else
                 numStates += writeState(s.first, [&] { return state->snapshotKeyGroup(kg, w); });
             ++i;
@@ -121,15 +108,16 @@ void KeyedStateSnapshot::complete() {
         uint32_t numStates = 0;
         for (size_t i = d.partsOf[k]; i < d.partsOf[k + 1]; ++i) {
             const DeferredKeyedSections::Part& part = d.parts[i];
-            size_t start = w.size();
-            w.writeString(d.names[part.name]);
-            size_t countAt = w.reserve(4);
-            uint32_t n = part.count;
-            if (part.writer >= 0) {
-                n = d.writers[static_cast<size_t>(part.writer)](kg, w);
-            } else {
+            if (part.state < 0) {  // written on the task thread: name, count and entries
                 w.writeRaw(d.bytes.data() + part.begin, part.end - part.begin);
+                ++numStates;
+                continue;
             }
+            const auto state = static_cast<size_t>(part.state);
+            size_t start = w.size();
+            w.writeString(d.names[state]);
+            size_t countAt = w.reserve(4);
+            uint32_t n = d.writers[state](kg, w);
             if (n == 0) {
                 w.truncate(start);
                 continue;

@@ -140,7 +140,7 @@ class RocksDbValueState final : public RocksDbSnapshotting<RocksDbValueState<V>>
     using Base::writer_;
 
 public:
-    using RocksDbSnapshotting<RocksDbValueState<V>>::RocksDbSnapshotting;
+    using Base::Base;
     std::string typeIdentity() const override { return "value<" + serializerIdentity<V>() + ">"; }
 
     /// Keeps the newest values of up to `maxEntries` (key, namespace) pairs deserialized in
@@ -320,7 +320,7 @@ class RocksDbListState final : public RocksDbSnapshotting<RocksDbListState<V>>,
     using Base::writer_;
 
 public:
-    using RocksDbSnapshotting<RocksDbListState<V>>::RocksDbSnapshotting;
+    using Base::Base;
     std::string typeIdentity() const override { return "list<" + serializerIdentity<V>() + ">"; }
 
     std::vector<V> get() const override {
@@ -426,7 +426,7 @@ class RocksDbMapState final : public RocksDbSnapshotting<RocksDbMapState<K, V>>,
     using Base::writer_;
 
 public:
-    using RocksDbSnapshotting<RocksDbMapState<K, V>>::RocksDbSnapshotting;
+    using Base::Base;
     std::string typeIdentity() const override {
         return "map<" + serializerIdentity<K>() + "," + serializerIdentity<V>() + ">";
     }

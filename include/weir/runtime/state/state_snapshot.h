@@ -44,11 +44,12 @@ using KeyGroupWriter = std::function<uint32_t(int32_t keyGroup, ByteWriter& out)
 /// written on the task thread and parts that a writer produces later.
 struct DeferredKeyedSections {
     struct Part {
-        uint32_t name = 0;    ///< index into names
-        int32_t writer = -1;  ///< index into writers, or -1: `count` entries at bytes[begin, end)
-        uint32_t count = 0;
+        /// A registered state (index into names and writers) whose writer writes its entries,
+        /// or -1: a state's whole block (name, count, entries) at bytes[begin, end).
+        int32_t state = -1;
         uint64_t begin = 0, end = 0;
     };
+    /// The registered states' names and writers (empty: written on the task thread).
     std::vector<std::string> names;
     std::vector<KeyGroupWriter> writers;
     std::string bytes;

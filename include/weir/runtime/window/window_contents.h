@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -26,13 +27,9 @@ public:
     static constexpr bool kList = requires { Policy::kListContents; };
 
     void bind(KeyedStateBackend& backend, const OperatorSetup& setup) {
-        if constexpr (kList) {
-            list_.bind(backend, kName);
-        } else {
-            value_.bind(backend, kName);
-            if constexpr (requires { Policy::kBoundedContents; })
-                value_.enableWriteBackCache(windowCacheEntries(setup));
-        }
+        state_.bind(backend, kName);
+        if constexpr (!kList && requires { Policy::kBoundedContents; })
+            state_.enableWriteBackCache(windowCacheEntries(setup));
     }
 
     /// Adds an element to the current namespace's contents; true when the contents may have
@@ -40,11 +37,11 @@ public:
     /// it for idempotent work such as registering the window's timers).
     bool add(Policy& policy, const T& value, int64_t timestamp) {
         if constexpr (kList) {
-            return list_.add(Element(timestamp, value));
+            return state_.add(Element(timestamp, value));
         } else {
-            auto [acc, created] = value_.getOrCreateFlagged();
+            auto [acc, created] = state_.getOrCreateFlagged();
             policy.add(*acc, value, timestamp);
-            value_.commit();
+            state_.commit();
             return created;
         }
     }
@@ -53,7 +50,7 @@ public:
     /// the state through store().
     Acc* load() {
         if constexpr (kList) {
-            std::vector<Element>* list = list_.read(scratchList_);
+            std::vector<Element>* list = state_.read(scratchList_);
             if (!list) return nullptr;
             scratch_.values.clear();
             scratch_.timestamps.clear();
@@ -65,7 +62,7 @@ public:
             }
             return &scratch_;
         } else {
-            return value_.mutableValue();
+            return state_.mutableValue();
         }
     }
     /// Writes back contents that load() gave and the caller changed (an evictor ran).
@@ -74,17 +71,12 @@ public:
             scratchList_.clear();
             for (size_t i = 0; i < acc.values.size(); ++i)
                 scratchList_.emplace_back(acc.timestamps[i], acc.values[i]);
-            list_.update(scratchList_);
+            state_.update(scratchList_);
         } else {
-            value_.commit();
+            state_.commit();
         }
     }
-    void clear() {
-        if constexpr (kList)
-            list_.clear();
-        else
-            value_.clear();
-    }
+    void clear() { state_.clear(); }
 
     /// Moves the current namespace's contents out and clears them (merging windows).
     std::optional<Acc> take() {
@@ -101,19 +93,18 @@ public:
             for (auto& p : pieces)
                 for (size_t i = 0; i < p.values.size(); ++i)
                     scratchList_.emplace_back(p.timestamps[i], std::move(p.values[i]));
-            list_.addAll(scratchList_);
+            state_.addAll(scratchList_);
         } else {
-            Acc& target = value_.getOrCreate();
+            Acc& target = state_.getOrCreate();
             for (auto& p : pieces) policy.merge(target, std::move(p));
-            value_.commit();
+            state_.commit();
         }
     }
 
 private:
     static constexpr const char* kName = "window-contents";
     using Element = std::pair<int64_t, T>;
-    InternalValueState<Acc> value_;
-    InternalListState<Element> list_;
+    std::conditional_t<kList, InternalListState<Element>, InternalValueState<Acc>> state_;
     Acc scratch_{};
     std::vector<Element> scratchList_;
 };

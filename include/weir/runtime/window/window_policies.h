@@ -179,30 +179,16 @@ struct IncrementalAggregate {
 template <class K, class T, class W, class Finisher>
 struct Buffering {
     static constexpr bool kListContents = true;
+    /// A fired window's elements and their timestamps (read from the list state).
     struct Acc {
         std::vector<T> values;
         std::vector<int64_t> timestamps;
-        // Serializable (window contents are checkpointed).
-        friend constexpr auto weirStructFields(const Acc*) {
-            return detail::makeStructFields("Buffering::Acc", "values, timestamps", &Acc::values,
-                                            &Acc::timestamps);
-        }
     };
     Finisher finisher;
     explicit Buffering(Finisher f) : finisher(std::move(f)) {}
     void open(const OperatorSetup& s) { finisher.open(s); }
     void close() { finisher.close(); }
     void clear(WindowContext<W>& ctx) { finisher.clear(ctx); }
-    void add(Acc& acc, const T& v, int64_t ts) {
-        acc.values.push_back(v);
-        acc.timestamps.push_back(ts);
-    }
-    void merge(Acc& into, Acc&& from) {
-        into.values.insert(into.values.end(), std::make_move_iterator(from.values.begin()),
-                           std::make_move_iterator(from.values.end()));
-        into.timestamps.insert(into.timestamps.end(), from.timestamps.begin(),
-                               from.timestamps.end());
-    }
     template <class Collector>
     void emit(const K& key, WindowContext<W>& ctx, Acc& acc, Evictor* evictor, Collector& out) {
         if (!evictor) {
