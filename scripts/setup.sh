@@ -7,6 +7,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libxxhash-dev
   librocksdb-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libasio-dev
+  libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest clang-14 libclang-rt-14-dev
 )

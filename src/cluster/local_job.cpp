@@ -34,6 +34,15 @@ void LocalJob::start() {
     for (const auto& warning : unknownKeyWarnings(config, known))
         log::warn("job '{}': {}", jobGraph_.jobName, warning);
     restartStrategy_ = RestartStrategy::create(config);
+    {
+        const uint64_t segment = config.get(options::kSegmentSize).bytes();
+        if (segment < 4096 || segment > (64u << 20))
+            throw ConfigException("taskmanager.memory.segment-size must be between 4 kb and 64 mb, "
+                                  "not " + config.get(options::kSegmentSize).toString());
+        network_ = std::make_unique<NetworkBufferPool>(
+            static_cast<uint32_t>(options::networkMemory(config).bytes() / segment),
+            static_cast<uint32_t>(segment));
+    }
 
     // Operator layout for the checkpoint metadata, and which subtask each task runs.
     std::map<std::string, std::pair<int32_t, int32_t>> operators;
@@ -55,7 +64,7 @@ void LocalJob::start() {
                 bool hasState = false;
                 for (const auto& [index, st] : op.subtasks)
                     hasState = hasState || st.keyed || st.incrementalKeyed || st.operatorState ||
-                               st.inputChannelState;
+                               st.inputChannelState || st.resultSubpartitionState;
                 if (hasState && !operatorIds.count(id))
                     throw StateMigrationException(
                         "cannot restore '" + initialRestore_->externalPath +
@@ -126,7 +135,7 @@ void LocalJob::deploy(const CompletedCheckpoint* restore) {
     callbacks.onEndOfInput = [this, epoch](StreamTask& t) {
         post({Event::kEndOfInput, epoch, t.taskIndex(), TaskState::FINISHED, {}});
     };
-    auto tasks = wireTasks(jobGraph_, settings, restore, callbacks);
+    auto tasks = wireTasks(jobGraph_, settings, restore, callbacks, *network_);
     {
         std::lock_guard lock(tasksMutex_);
         tasks_ = std::move(tasks);

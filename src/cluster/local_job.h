@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "graph/job_graph.h"
+#include "core/memory/network_buffer_pool.h"
 #include "runtime/checkpoint/checkpoint_coordinator.h"
 #include "runtime/checkpoint/restart_strategy.h"
 #include "runtime/checkpoint/snapshot_executor.h"
@@ -79,6 +80,8 @@ private:
     std::unique_ptr<CheckpointCoordinator> coordinator_;
     std::unique_ptr<SnapshotExecutor> snapshotExecutor_;
     std::unique_ptr<RestartStrategy> restartStrategy_;
+    // The network memory of this in-process "TaskManager" (outlives the tasks' pools).
+    std::unique_ptr<NetworkBufferPool> network_;
 
     mutable std::mutex tasksMutex_;  // guards tasks_ and endOfInput_ against coordinator hooks
     std::vector<std::unique_ptr<StreamTask>> tasks_;

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "core/memory/buffer_pool.h"
+#include "core/memory/network_buffer_pool.h"
 #include "runtime/checkpoint/state_assignment.h"
 #include "weir/core/options.h"
 
@@ -32,13 +33,14 @@ std::vector<std::vector<int32_t>> connections(PartitionerKind kind, int32_t prod
 std::vector<std::unique_ptr<StreamTask>> wireTasks(const JobGraph& jobGraph,
                                                    const TaskCheckpointSettings& checkpointing,
                                                    const CompletedCheckpoint* restore,
-                                                   const TaskWiringCallbacks& callbacks) {
+                                                   const TaskWiringCallbacks& callbacks,
+                                                   NetworkBufferPool& network) {
     std::vector<std::unique_ptr<StreamTask>> tasks;
     const StreamGraph& graph = *jobGraph.streamGraph;
     const Configuration& config = jobGraph.configuration;
-    const auto segmentSize = static_cast<uint32_t>(config.get(options::kSegmentSize).bytes());
     const int32_t perChannel = config.get(options::kBuffersPerChannel);
     const int32_t floating = config.get(options::kFloatingBuffersPerGate);
+    const int32_t overdraft = config.get(options::kOverdraftBuffers);
     const auto& vertices = jobGraph.vertices;
     const auto& edges = jobGraph.edges;
 
@@ -150,23 +152,30 @@ std::vector<std::unique_ptr<StreamTask>> wireTasks(const JobGraph& jobGraph,
         }
     }
 
-    // Result partitions, in the order of each vertex's output edges.
+    // Result partitions, in the order of each vertex's output edges, each subpartition read by
+    // a local channel of its consumer's gate (everything runs in this process).
     for (const auto& v : vertices) {
         for (int32_t e : v.outputEdges) {
             const JobEdge& je = edges[e];
             for (int32_t p = 0; p < v.parallelism; ++p) {
                 StreamTask* producer = taskOf[v.id][p];
-                std::vector<ResultPartition::Target> targets;
-                for (int32_t c : conn[e][p]) {
-                    StreamTask* consumer = taskOf[je.targetVertex][c];
-                    targets.push_back(
-                        {consumer->inputGate(), layouts[je.targetVertex][c].channelOf.at({e, p})});
-                }
+                const auto& consumers = conn[e][p];
+                auto n = static_cast<uint32_t>(consumers.size());
                 auto pool = std::make_unique<BufferPool>(
-                    producer->info().taskNameWithSubtask() + " partition " + std::to_string(e),
-                    static_cast<uint32_t>(targets.size() * perChannel + floating), segmentSize);
-                producer->addResultPartition(std::make_unique<ResultPartition>(
-                    std::move(targets), std::move(pool), producer->cancelFlag()));
+                    producer->info().taskNameWithSubtask() + " output " + std::to_string(e),
+                    network, n * static_cast<uint32_t>(perChannel) +
+                                 static_cast<uint32_t>(floating + overdraft),
+                    static_cast<uint32_t>(overdraft));
+                auto partition = std::make_unique<ResultPartition>(
+                    static_cast<int32_t>(n), std::move(pool), producer->cancelFlag());
+                for (uint32_t i = 0; i < n; ++i) {
+                    int32_t c = consumers[i];
+                    InputGate* gate = taskOf[je.targetVertex][c]->inputGate();
+                    int32_t channel = layouts[je.targetVertex][c].channelOf.at({e, p});
+                    gate->setChannel(channel, std::make_unique<LocalInputChannel>(
+                                                  gate, channel, &partition->subpartition(i)));
+                }
+                producer->addResultPartition(std::move(partition));
             }
         }
     }

@@ -18,13 +18,17 @@ struct TaskWiringCallbacks {
     std::function<void(StreamTask&)> onEndOfInput;
 };
 
-/// Creates every task of the job (not started). Task i has TaskCheckpointSettings::taskIndex i;
+class NetworkBufferPool;
+
+/// Creates every task of the job (not started), their buffers taken from `network` (throws
+/// ConfigException when it has too few). Task i has TaskCheckpointSettings::taskIndex i;
 /// `checkpointing` gives the rest of the settings. With `restore`, each operator subtask gets its
 /// share of that checkpoint (throws CheckpointException / StateMigrationException when it
 /// cannot be read or does not fit).
 std::vector<std::unique_ptr<StreamTask>> wireTasks(const JobGraph& jobGraph,
                                                    const TaskCheckpointSettings& checkpointing,
                                                    const CompletedCheckpoint* restore,
-                                                   const TaskWiringCallbacks& callbacks);
+                                                   const TaskWiringCallbacks& callbacks,
+                                                   NetworkBufferPool& network);
 
 }  // namespace weir

@@ -44,6 +44,9 @@ struct StreamNode {
 };
 
 struct StreamGraph {
+    /// Keeps the code of the operators' factories loaded (a job library) for as long as the graph
+    /// exists; declared first so that it is released last. Null for programs linked in.
+    std::shared_ptr<const void> codeOwner;
     std::string jobName;
     RuntimeExecutionMode executionMode = RuntimeExecutionMode::STREAMING;
     bool chainingEnabled = true;

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "core/time/clock.h"
-#include "temp_dir.h"
+#include "../harness/temp_dir.h"
 #include "weir/core/exceptions.h"
 
 namespace weir {

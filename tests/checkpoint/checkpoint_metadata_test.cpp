@@ -14,7 +14,7 @@
 #include <string>
 
 #include "runtime/checkpoint/checkpoint_storage.h"
-#include "temp_dir.h"
+#include "../harness/temp_dir.h"
 #include "weir/core/exceptions.h"
 
 #define XXH_INLINE_ALL
@@ -149,7 +149,7 @@ void expectSameCheckpoint(const CompletedCheckpoint& a, const CompletedCheckpoin
 }
 
 /// Re-frames `payload` with a correct header (length and checksum), as a writer would.
-std::string frame(const std::string& payload, uint32_t version = 2) {
+std::string frame(const std::string& payload, uint32_t version = 3) {
     std::string out("WEIRCKPT", 8);
     uint64_t length = payload.size();
     uint64_t checksum = XXH3_64bits(payload.data(), payload.size());
@@ -188,7 +188,7 @@ TEST(CheckpointMetadata, HeaderHasMagicVersionLengthAndChecksum) {
     std::memcpy(&version, bytes.data() + 8, 4);
     std::memcpy(&length, bytes.data() + 12, 8);
     std::memcpy(&checksum, bytes.data() + 20, 8);
-    EXPECT_EQ(version, 2u);
+    EXPECT_EQ(version, 3u);
     EXPECT_EQ(length, bytes.size() - kHeaderSize);
     EXPECT_EQ(checksum, XXH3_64bits(bytes.data() + kHeaderSize, length));
 }
@@ -196,7 +196,7 @@ TEST(CheckpointMetadata, HeaderHasMagicVersionLengthAndChecksum) {
 // The exact bytes of a small checkpoint. If this test fails, the format changed: bump the
 // version in checkpoint_metadata.cpp (older files must then be refused as another version, not
 // misread) and update the bytes here.
-TEST(CheckpointMetadata, SmallCheckpointHasThisExactEncodingInVersion2) {
+CompletedCheckpoint smallCheckpoint() {
     CompletedCheckpoint c;
     c.jobId = "j";
     c.checkpointId = 2;
@@ -208,7 +208,17 @@ TEST(CheckpointMetadata, SmallCheckpointHasThisExactEncodingInVersion2) {
     op.subtasks[0].operatorState = inlineHandle("x");
     op.subtasks[0].keyedTypes.keyType = "int64";
     op.subtasks[0].keyedTypes.states["s"] = "value<string>";
-    std::string bytes = encodeMetadata(c);
+    return c;
+}
+
+// The payload of smallCheckpoint() in version 2 (before in-flight output data was recorded).
+const char* const kSmallCheckpointVersion2 =
+    "016a" "0200000000000000" "0300000000000000" "00" "01" "01" "016f" "0100000080000000" "01"
+    "00000000" "00" "00" "05696e743634" "01" "0173" "0d76616c75653c737472696e673e" "0100017801"
+    "00" "00";
+
+TEST(CheckpointMetadata, SmallCheckpointHasThisExactEncodingInVersion3) {
+    std::string bytes = encodeMetadata(smallCheckpoint());
     std::string hex;
     for (size_t i = kHeaderSize; i < bytes.size(); ++i) {
         char buf[3];
@@ -233,9 +243,18 @@ TEST(CheckpointMetadata, SmallCheckpointHasThisExactEncodingInVersion2) {
               "0173"                          // "s"
               "0d76616c75653c737472696e673e"  // "value<string>"
               "0100017801"                    // operator state: no path, inline "x", size 1
-              "00"                            // no in-flight data
+              "00"                            // no in-flight input data
+              "00"                            // no in-flight output data (new in version 3)
               "00");                          // no incremental RocksDB state
-    EXPECT_EQ(bytes.substr(8, 4), std::string("\x02\0\0\0", 4));
+    EXPECT_EQ(bytes.substr(8, 4), std::string("\x03\0\0\0", 4));
+}
+
+TEST(CheckpointMetadata, VersionTwoIsStillRead) {
+    std::string payload;
+    for (const char* p = kSmallCheckpointVersion2; *p; p += 2)
+        payload.push_back(static_cast<char>(std::stoi(std::string(p, 2), nullptr, 16)));
+    CompletedCheckpoint c = decodeMetadata(frame(payload, 2), "v2");
+    EXPECT_EQ(encodeMetadata(c), encodeMetadata(smallCheckpoint()));
 }
 
 TEST(CheckpointMetadata, EncodingIsDeterministic) {
@@ -314,11 +333,11 @@ TEST_F(CorruptMetadata, FlippedChecksumByte) {
 
 TEST_F(CorruptMetadata, OtherFormatVersion) {
     std::string bytes = good;
-    uint32_t version = 3;
+    uint32_t version = 4;
     std::memcpy(bytes.data() + 8, &version, 4);
     std::string message = loadFailure(bytes);
     EXPECT_NE(message.find(file), std::string::npos) << message;
-    EXPECT_NE(message.find("version 3"), std::string::npos) << message;
+    EXPECT_NE(message.find("version 4"), std::string::npos) << message;
 }
 
 TEST_F(CorruptMetadata, VersionOneWithoutStateTypesIsRefusedWithTheReason) {

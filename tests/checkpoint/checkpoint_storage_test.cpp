@@ -14,7 +14,7 @@
 #include <string>
 
 #include "runtime/checkpoint/checkpoint_metadata.h"
-#include "temp_dir.h"
+#include "../harness/temp_dir.h"
 #include "weir/core/exceptions.h"
 
 namespace weir {

@@ -15,7 +15,7 @@
 
 #include "runtime/checkpoint/checkpoint_metadata.h"
 #include "runtime/checkpoint/checkpoint_storage.h"
-#include "temp_dir.h"
+#include "../harness/temp_dir.h"
 #include "weir/core/exceptions.h"
 #include "weir/core/key_hash.h"
 #include "weir/core/serializer.h"

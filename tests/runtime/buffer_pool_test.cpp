@@ -5,6 +5,8 @@
 #include <thread>
 
 #include "core/concurrency/wakeup_signal.h"
+#include "core/memory/network_buffer_pool.h"
+#include "weir/core/exceptions.h"
 
 namespace weir {
 namespace {
@@ -125,6 +127,53 @@ TEST(BufferPool, AConsumerAboutToBlockOnItsOwnOutputFirstSendsHeldBackWakeups) {
     EXPECT_TRUE(woken);
     heldB.reset();  // lets the consumer go
     consumer.join();
+}
+
+TEST(NetworkBufferPool, PoolsTakeTheirSegmentsFromTheBudgetAndGiveThemBack) {
+    NetworkBufferPool network(10, 4096);
+    {
+        BufferPool a("a", network, 6);
+        EXPECT_EQ(network.availableSegments(), 4u);
+        EXPECT_EQ(a.bufferSize(), 4096u);
+        try {
+            BufferPool b("task x output 0", network, 5);
+            FAIL() << "expected ConfigException";
+        } catch (const ConfigException& e) {
+            std::string what = e.what();
+            EXPECT_NE(what.find("task x output 0: it needs 5 buffers"), std::string::npos) << what;
+            EXPECT_NE(what.find("only 4 of 10 are free"), std::string::npos) << what;
+            EXPECT_NE(what.find("taskmanager.memory.network.fraction"), std::string::npos) << what;
+        }
+        EXPECT_EQ(network.availableSegments(), 4u) << "a refused pool takes nothing";
+        BufferPool c("c", network, 4);
+        EXPECT_EQ(network.availableSegments(), 0u);
+    }
+    EXPECT_EQ(network.availableSegments(), 10u);
+}
+
+TEST(BufferPool, TheReserveIsNotAvailableButCanBeTakenMidRecord) {
+    NetworkBufferPool network(8, 4096);
+    BufferPool pool("out", network, 4, /*reserve=*/2);
+    std::atomic<int32_t> unavailable{0};
+    pool.setUnavailableCounter(&unavailable);
+    auto a = pool.tryRequest();
+    EXPECT_TRUE(pool.isAvailable());
+    EXPECT_EQ(unavailable.load(), 0);
+    auto b = pool.tryRequest();
+    EXPECT_FALSE(pool.isAvailable()) << "two free, both reserved";
+    EXPECT_EQ(unavailable.load(), 1);
+    // A record that needs more takes the reserve instead of waiting.
+    auto c = pool.tryRequest();
+    auto d = pool.tryRequest();
+    EXPECT_TRUE(c && d);
+    EXPECT_FALSE(pool.tryRequest());
+    EXPECT_EQ(unavailable.load(), 1) << "counted once";
+    c.reset();
+    d.reset();
+    EXPECT_EQ(unavailable.load(), 1) << "back to the reserve only";
+    a.reset();
+    EXPECT_TRUE(pool.isAvailable());
+    EXPECT_EQ(unavailable.load(), 0);
 }
 
 }  // namespace

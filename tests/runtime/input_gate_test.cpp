@@ -1,16 +1,19 @@
-// InputGate: per-channel order, round robin across channels, blocking for alignment, unaligned
-// barriers that overtake data, and the in-flight data copied for unaligned checkpoints.
+// InputGate over local input channels: per-channel order, round robin across channels, blocking
+// for alignment, unaligned barriers that overtake the producer's queued data (which the producer
+// gets back as its in-flight output), and buffers going back to their pool when consumed.
 
 #include "runtime/io/input_gate.h"
 
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/concurrency/wakeup_signal.h"
 #include "core/memory/buffer_pool.h"
+#include "runtime/io/result_subpartition.h"
 
 namespace weir {
 namespace {
@@ -18,7 +21,17 @@ namespace {
 struct InputGateTest : ::testing::Test {
     WakeupSignal signal;
     BufferPool pool{"test", 16, 64};
+    // The producers' queues, each read by one local channel of the gate.
+    ResultSubpartition queues[3];
     InputGate gate{3, &signal};
+
+    InputGateTest() {
+        for (int32_t c = 0; c < 3; ++c)
+            gate.setChannel(c, std::make_unique<LocalInputChannel>(&gate, c, &queues[c]));
+        gate.requestPartitions();
+    }
+    void pushBuffer(int32_t c, Buffer b) { queues[c].add(std::move(b)); }
+    void pushEvent(int32_t c, const RuntimeEvent& e) { queues[c].addEvent(e); }
 
     Buffer bufferOf(const std::string& bytes) {
         auto b = pool.tryRequest();
@@ -58,83 +71,101 @@ TEST_F(InputGateTest, EmptyGateGivesNothing) {
 }
 
 TEST_F(InputGateTest, ChannelsAreServedRoundRobinAndEachInOrder) {
-    gate.pushBuffer(1, bufferOf("a1"));
-    gate.pushBuffer(1, bufferOf("a2"));
-    gate.pushBuffer(1, bufferOf("a3"));
-    gate.pushBuffer(0, bufferOf("b1"));
-    gate.pushBuffer(2, bufferOf("c1"));
-    gate.pushBuffer(0, bufferOf("b2"));
+    pushBuffer(1, bufferOf("a1"));
+    pushBuffer(1, bufferOf("a2"));
+    pushBuffer(1, bufferOf("a3"));
+    pushBuffer(0, bufferOf("b1"));
+    pushBuffer(2, bufferOf("c1"));
+    pushBuffer(0, bufferOf("b2"));
     EXPECT_EQ(drain(),
               (std::vector<std::string>{"c1:a1", "c0:b1", "c2:c1", "c1:a2", "c0:b2", "c1:a3"}));
 }
 
 TEST_F(InputGateTest, EventsKeepTheirPlaceAmongTheChannelsBuffers) {
-    gate.pushBuffer(0, bufferOf("x"));
-    gate.pushEvent(0, barrier(4));
-    gate.pushBuffer(0, bufferOf("y"));
-    gate.pushEvent(0, RuntimeEvent{});
+    pushBuffer(0, bufferOf("x"));
+    pushEvent(0, barrier(4));
+    pushBuffer(0, bufferOf("y"));
+    pushEvent(0, RuntimeEvent{});
     EXPECT_EQ(drain(), (std::vector<std::string>{"c0:x", "c0:barrier 4", "c0:y", "c0:end"}));
 }
 
 TEST_F(InputGateTest, ABlockedChannelKeepsItsDataUntilUnblocked) {
-    gate.pushBuffer(0, bufferOf("held"));
-    gate.pushBuffer(1, bufferOf("free"));
+    pushBuffer(0, bufferOf("held"));
+    pushBuffer(1, bufferOf("free"));
     gate.setBlocked(0, true);
     EXPECT_EQ(drain(), std::vector<std::string>{"c1:free"});
-    gate.pushBuffer(0, bufferOf("more"));
+    pushBuffer(0, bufferOf("more"));
     EXPECT_TRUE(drain().empty()) << "only blocked channels have data";
     gate.setBlocked(0, false);
     EXPECT_EQ(drain(), (std::vector<std::string>{"c0:held", "c0:more"}));
 }
 
-TEST_F(InputGateTest, AnUnalignedBarrierOvertakesQueuedDataAndLeavesAMarkerInPlace) {
-    gate.pushBuffer(2, bufferOf("d1"));
-    gate.pushUnalignedBarrier(2, barrier(7, true));
-    gate.pushBuffer(2, bufferOf("d2"));
+TEST_F(InputGateTest, AnUnalignedBarrierOvertakesTheQueuedDataWhichTheProducerGetsBack) {
+    pushBuffer(2, bufferOf("d1"));
+    pushBuffer(2, bufferOf("d2"));
+    EXPECT_EQ(queues[2].addPriorityEvent(barrier(7, true)), "d1d2");
+    pushBuffer(2, bufferOf("d3"));
     auto first = gate.pollPriority();
     ASSERT_TRUE(first.has_value());
     EXPECT_EQ(describe(*first), "c2:priority barrier 7");
     EXPECT_FALSE(gate.pollPriority().has_value());
-    EXPECT_EQ(drain(), (std::vector<std::string>{"c2:d1", "c2:barrier 7", "c2:d2"}));
+    EXPECT_EQ(drain(), (std::vector<std::string>{"c2:d1", "c2:d2", "c2:d3"}));
 }
 
 TEST_F(InputGateTest, PollDeliversPriorityEventsFirstEvenFromABlockedChannel) {
-    gate.pushBuffer(0, bufferOf("d"));
+    pushBuffer(0, bufferOf("d"));
     gate.setBlocked(0, true);
-    gate.pushUnalignedBarrier(0, barrier(3, true));
+    queues[0].addPriorityEvent(barrier(3, true));
     auto e = gate.poll();
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(describe(*e), "c0:priority barrier 3");
     EXPECT_FALSE(gate.poll().has_value());
 }
 
-TEST_F(InputGateTest, CopiesTheInFlightDataBeforeTheMarkerOfACheckpoint) {
-    gate.pushBuffer(1, bufferOf("abc"));
-    gate.pushEvent(1, barrier(6));  // an older, aligned barrier is skipped
-    gate.pushBuffer(1, bufferOf("de"));
-    gate.pushUnalignedBarrier(1, barrier(7, true));
-    gate.pushBuffer(1, bufferOf("after"));
+TEST_F(InputGateTest, DataAfterAPriorityEventOnAnEmptyChannelIsAnnouncedToo) {
+    queues[0].addPriorityEvent(barrier(4, true));
+    pushBuffer(0, bufferOf("next"));
+    auto e = gate.pollPriority();
+    ASSERT_TRUE(e.has_value());
+    EXPECT_EQ(drain(), std::vector<std::string>{"c0:next"});
+}
+
+TEST_F(InputGateTest, APriorityEventGoesBehindEarlierPriorityEventsOnly) {
+    pushBuffer(1, bufferOf("x"));
+    EXPECT_EQ(queues[1].addPriorityEvent(barrier(1, true)), "x");
+    EXPECT_EQ(queues[1].addPriorityEvent(barrier(2, true)), "x");
+    EXPECT_EQ(drain(), (std::vector<std::string>{"c1:priority barrier 1",
+                                                 "c1:priority barrier 2", "c1:x"}));
+}
+
+TEST_F(InputGateTest, ALocalChannelHasNoInFlightDataOfItsOwn) {
+    pushBuffer(1, bufferOf("abc"));
     std::string out;
-    size_t buffers = 0;
-    EXPECT_TRUE(gate.copyQueuedData(1, 7, out, buffers));
-    EXPECT_EQ(out, "abcde");
-    EXPECT_EQ(buffers, 2u);
-    // Without its marker queued yet, every queued buffer is in flight.
-    out.clear();
-    EXPECT_FALSE(gate.copyQueuedData(1, 8, out, buffers));
-    EXPECT_EQ(out, "abcdeafter");
-    EXPECT_EQ(buffers, 3u);
-    // Copying leaves the queue as it was.
-    EXPECT_EQ(gate.pollPriority().has_value(), true);
-    EXPECT_EQ(drain(), (std::vector<std::string>{"c1:abc", "c1:barrier 6", "c1:de", "c1:barrier 7",
-                                                 "c1:after"}));
+    EXPECT_EQ(gate.copyQueuedData(1, out, 0), 0u);
+    EXPECT_EQ(out, "");
+}
+
+TEST_F(InputGateTest, DataQueuedBeforeTheChannelStartsIsAnnouncedWhenItDoes) {
+    ResultSubpartition early;
+    pushEvent(0, barrier(1));
+    early.add(bufferOf("early"));
+    InputGate late(1, &signal);
+    late.setChannel(0, std::make_unique<LocalInputChannel>(&late, 0, &early));
+    EXPECT_FALSE(late.poll().has_value()) << "not requested yet";
+    late.requestPartitions();
+    auto e = late.poll();
+    ASSERT_TRUE(e.has_value());
+    EXPECT_EQ(describe(*e), "c0:early");
 }
 
 TEST_F(InputGateTest, BuffersGoBackToTheirPoolWhenConsumed) {
     uint32_t before = pool.availableBuffers();
-    gate.pushBuffer(0, bufferOf("x"));
+    pushBuffer(0, bufferOf("x"));
     EXPECT_EQ(pool.availableBuffers(), before - 1);
     { auto e = gate.poll(); }
+    EXPECT_EQ(pool.availableBuffers(), before);
+    pushBuffer(2, bufferOf("y"));
+    queues[2].release();  // a released queue drops what it holds
     EXPECT_EQ(pool.availableBuffers(), before);
 }
 

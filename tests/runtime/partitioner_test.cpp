@@ -6,6 +6,7 @@
 
 #include "capture_operator.h"
 #include "core/concurrency/wakeup_signal.h"
+#include "runtime/io/input_gate.h"
 #include "runtime/io/result_partition.h"
 #include "weir/core/key_hash.h"
 #include "weir/runtime/chain_outputs.h"
@@ -29,14 +30,15 @@ std::vector<std::vector<int64_t>> route(PartitionerSpec spec, int consumers,
                                         int32_t maxParallelism = 128, int32_t subtaskIndex = 0) {
     WakeupSignal signal;
     std::atomic<bool> cancelled{false};
+    // Small buffers so that records span buffers too; enough of them for the whole test.
+    ResultPartition partition(consumers, std::make_unique<BufferPool>("p", 4096, 64), &cancelled);
     std::vector<std::unique_ptr<InputGate>> gates;
-    std::vector<ResultPartition::Target> targets;
     for (int c = 0; c < consumers; ++c) {
         gates.push_back(std::make_unique<InputGate>(1, &signal));
-        targets.push_back({gates.back().get(), 0});
+        gates.back()->setChannel(0, std::make_unique<LocalInputChannel>(
+                                        gates.back().get(), 0, &partition.subpartition(c)));
+        gates.back()->requestPartitions();
     }
-    // Small buffers so that records span buffers too; enough of them for the whole test.
-    ResultPartition partition(targets, std::make_unique<BufferPool>("p", 4096, 64), &cancelled);
     RecordWriter writer(&partition);
     RecordWriterOutput<int64_t> out(&writer, spec, subtaskIndex, maxParallelism);
     for (int64_t v : values) out.collect(v, kNoTimestamp);

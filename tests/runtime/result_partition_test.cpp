@@ -1,5 +1,6 @@
-// ResultPartition: bytes fill a subpartition's buffer, full buffers go to the consumer at once,
-// partial ones on flush; events flush first; the fixed pool is the only memory.
+// ResultPartition: bytes fill a subpartition's buffer, full buffers go to its queue (and so to
+// the consumer's channel) at once, partial ones on flush; events flush first; the fixed pool is
+// the only memory; an unaligned barrier overtakes the queued buffers and returns their bytes.
 
 #include "runtime/io/result_partition.h"
 
@@ -23,16 +24,20 @@ namespace {
 struct ResultPartitionTest : ::testing::Test {
     WakeupSignal signal;
     std::atomic<bool> cancelled{false};
-    std::unique_ptr<ResultPartition> partition;  // owns the pool: outlives the gate's buffers
+    std::unique_ptr<ResultPartition> partition;  // owns the pool and the queues
     BufferPool* pool = nullptr;
-    InputGate gate{2, &signal};
+    InputGate gate{2, &signal};  // reads both subpartitions through local channels
 
     void create(uint32_t numBuffers, uint32_t bufferSize) {
         auto p = std::make_unique<BufferPool>("out", numBuffers, bufferSize);
         pool = p.get();
-        partition = std::make_unique<ResultPartition>(
-            std::vector<ResultPartition::Target>{{&gate, 0}, {&gate, 1}}, std::move(p), &cancelled);
+        partition = std::make_unique<ResultPartition>(2, std::move(p), &cancelled);
+        for (int32_t c = 0; c < 2; ++c)
+            gate.setChannel(c, std::make_unique<LocalInputChannel>(&gate, c,
+                                                                   &partition->subpartition(c)));
+        gate.requestPartitions();
     }
+    ~ResultPartitionTest() override { gate.releaseAll(); }
     void emit(int32_t sub, const std::string& bytes) {
         partition->emit(sub, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
     }
@@ -86,6 +91,28 @@ TEST_F(ResultPartitionTest, EventsFlushFirstSoOrderIsKept) {
     EXPECT_EQ(c1, (std::vector<std::string>{"c1:before", "c1:barrier", "c1:after", "c1:end"}));
 }
 
+TEST_F(ResultPartitionTest, AnUnalignedBarrierOvertakesQueuedBuffersAndReturnsTheirBytes) {
+    create(8, 64);
+    std::string full(64, 'x');
+    emit(0, full);     // queued
+    emit(0, "part");   // current buffer: flushed before the barrier, so overtaken too
+    emit(1, "other");  // current buffer of subpartition 1
+    RuntimeEvent barrier;
+    barrier.type = RuntimeEventType::kCheckpointBarrier;
+    barrier.checkpointId = 5;
+    barrier.unaligned = true;
+    std::vector<std::pair<int32_t, std::string>> overtaken;
+    partition->broadcastEvent(barrier, &overtaken);
+    EXPECT_EQ(overtaken, (std::vector<std::pair<int32_t, std::string>>{{0, full + "part"},
+                                                                       {1, "other"}}));
+    emit(0, "after");
+    partition->flushAll();
+    std::vector<std::string> c0, c1;
+    for (const auto& r : received()) (r.rfind("c0:", 0) == 0 ? c0 : c1).push_back(r);
+    EXPECT_EQ(c0, (std::vector<std::string>{"c0:barrier", "c0:" + full, "c0:part", "c0:after"}));
+    EXPECT_EQ(c1, (std::vector<std::string>{"c1:barrier", "c1:other"}));
+}
+
 TEST_F(ResultPartitionTest, BroadcastWritesEverySubpartition) {
     create(4, 64);
     partition->broadcast(reinterpret_cast<const uint8_t*>("wm"), 2);
@@ -97,7 +124,7 @@ TEST_F(ResultPartitionTest, TheFixedPoolIsTheOnlyMemoryAndConsumingFreesIt) {
     create(2, 64);
     emit(0, std::string(64, 'a'));
     emit(1, std::string(64, 'b'));
-    EXPECT_FALSE(partition->isAvailable()) << "both buffers are queued at the consumer";
+    EXPECT_FALSE(partition->isAvailable()) << "both buffers wait for the consumer";
     EXPECT_EQ(pool->availableBuffers(), 0u);
     EXPECT_EQ(received().size(), 2u);
     EXPECT_TRUE(partition->isAvailable());

@@ -51,6 +51,19 @@ public:
     using Exception::Exception;
 };
 
+/// A job program could not be loaded or run to get its job: a job library that cannot be
+/// opened or has no entry point, or a program that failed or exited before execute().
+class ProgramInvocationException : public Exception {
+public:
+    using Exception::Exception;
+};
+
+/// A cluster could not be reached or refused a request (address, port and reason in what()).
+class ClusterException : public Exception {
+public:
+    using Exception::Exception;
+};
+
 /// A job failed. what() gives the job, the failing task and the root cause.
 class JobExecutionException : public Exception {
 public:

@@ -79,11 +79,36 @@ inline const auto kFloatingBuffersPerGate =
     option<int32_t>("taskmanager.network.memory.floating-buffers-per-gate", 8,
                     "Extra network buffers per result partition shared by its channels.");
 
+inline const auto kOverdraftBuffers = option<int32_t>(
+    "taskmanager.network.memory.max-overdraft-buffers-per-gate", 5,
+    "Buffers a result partition keeps in reserve: a record whose output needs more buffers than "
+    "were free takes them from here instead of stopping the task in the middle of the record.");
+inline const auto kProcessMemory = option<MemorySize>(
+    "taskmanager.memory.process.size", MemorySize::ofMebiBytes(1728),
+    "Total memory of a TaskManager process; the network buffers and the managed memory "
+    "(RocksDB) are carved from it.");
+inline const auto kNetworkFraction = option<double>(
+    "taskmanager.memory.network.fraction", 0.1,
+    "Share of taskmanager.memory.process.size for network buffers (within .min and .max).");
+inline const auto kNetworkMin = option<MemorySize>(
+    "taskmanager.memory.network.min", MemorySize::ofMebiBytes(64), "Least network memory.");
+inline const auto kNetworkMax = option<MemorySize>(
+    "taskmanager.memory.network.max", MemorySize::ofMebiBytes(1024), "Most network memory.");
+
 /// The keys (and fallback keys) of the options above.
 inline std::vector<std::string> engineKeys() {
     return optionKeys(kParallelism, kMaxParallelism, kRuntimeMode, kPipelineName, kOperatorChaining,
                       kBufferTimeout, kAutoWatermarkInterval, kTimeCharacteristic, kWindowSlicing,
-                      kSegmentSize, kBuffersPerChannel, kFloatingBuffersPerGate);
+                      kSegmentSize, kBuffersPerChannel, kFloatingBuffersPerGate, kOverdraftBuffers,
+                      kProcessMemory, kNetworkFraction, kNetworkMin, kNetworkMax);
+}
+
+/// The network memory of a TaskManager: fraction x process size, within [min, max].
+inline MemorySize networkMemory(const Configuration& c) {
+    double bytes = static_cast<double>(c.get(kProcessMemory).bytes()) * c.get(kNetworkFraction);
+    uint64_t lo = c.get(kNetworkMin).bytes(), hi = c.get(kNetworkMax).bytes();
+    uint64_t b = static_cast<uint64_t>(bytes);
+    return MemorySize(b < lo ? lo : b > hi ? hi : b);
 }
 
 }  // namespace options

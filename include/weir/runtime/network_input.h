@@ -6,6 +6,7 @@
 //
 // Thread-safety: used only by its task's thread.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -22,8 +23,11 @@ public:
     NetworkInputBase(StreamOperator* op, int inputIndex, int numChannels);
     virtual ~NetworkInputBase();
 
-    /// Processes every element of one buffer from `channel`.
-    void processBuffer(const uint8_t* data, size_t size, int channel);
+    /// Processes the elements of one buffer from `channel` and returns how many bytes it
+    /// consumed: all of them, unless `yield` is given and becomes non-zero, in which case it
+    /// stops after the element during which that happened (call again with the rest).
+    size_t processBuffer(const uint8_t* data, size_t size, int channel,
+                         const std::atomic<int32_t>* yield = nullptr);
     /// End of partition on `channel`; returns true when every channel has ended.
     bool endOfPartition(int channel);
     bool finished() const { return finishedChannels_ == static_cast<int>(channels_.size()); }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/concurrency/wakeup_signal.h"
+#include "core/memory/network_buffer_pool.h"
 #include "weir/core/check.h"
 
 namespace weir {
@@ -29,7 +30,7 @@ void BufferPool::flushDeferredWakeups() {
     pools.swap(deferral.pools);
     for (BufferPool* pool : pools) {
         std::unique_lock lock(pool->mutex_);
-        if (pool->depleted_ && !pool->free_.empty()) pool->wakeWaiters(lock);
+        if (pool->depleted_ && pool->free_.size() > pool->reserve_) pool->wakeWaiters(lock);
     }
     pools.clear();
     if (deferral.pools.empty()) deferral.pools.swap(pools);  // keep the capacity
@@ -55,7 +56,40 @@ BufferPool::BufferPool(std::string name, uint32_t numBuffers, uint32_t bufferSiz
     available_ = numBuffers;
 }
 
-BufferPool::~BufferPool() = default;
+BufferPool::BufferPool(std::string name, NetworkBufferPool& global, uint32_t numBuffers,
+                       uint32_t reserve)
+    : name_(std::move(name)),
+      numBuffers_(numBuffers),
+      bufferSize_(global.segmentSize()),
+      reserve_(reserve),
+      global_(&global),
+      segments_(global.requestSegments(numBuffers, name_)),
+      wakeAt_(reserve + std::max<uint32_t>(1, (numBuffers - reserve) / 2)) {
+    if (numBuffers <= reserve) {
+        global.recycleSegments(segments_);
+        WEIR_CHECK(numBuffers > reserve) << "pool " << name_ << " has no buffers beyond its reserve";
+    }
+    free_ = segments_;
+    available_ = numBuffers;
+}
+
+BufferPool::~BufferPool() {
+    if (global_) global_->recycleSegments(segments_);
+}
+
+Buffer BufferPool::take() {
+    uint8_t* seg = free_.back();
+    free_.pop_back();
+    if (free_.size() <= reserve_) {
+        depleted_ = true;
+        if (unavailableCounter_ && !countedUnavailable_) {
+            countedUnavailable_ = true;
+            unavailableCounter_->fetch_add(1, std::memory_order_release);
+        }
+    }
+    available_.store(static_cast<uint32_t>(free_.size()), std::memory_order_release);
+    return Buffer(seg, bufferSize_, this);
+}
 
 std::optional<Buffer> BufferPool::tryRequest() {
     std::lock_guard lock(mutex_);
@@ -63,11 +97,7 @@ std::optional<Buffer> BufferPool::tryRequest() {
         depleted_ = true;
         return std::nullopt;
     }
-    uint8_t* seg = free_.back();
-    free_.pop_back();
-    if (free_.empty()) depleted_ = true;
-    available_.store(static_cast<uint32_t>(free_.size()), std::memory_order_release);
-    return Buffer(seg, bufferSize_, this);
+    return take();
 }
 
 std::optional<Buffer> BufferPool::requestBlocking(const std::atomic<bool>& cancelled) {
@@ -82,18 +112,23 @@ std::optional<Buffer> BufferPool::requestBlocking(const std::atomic<bool>& cance
     while (free_.empty()) {
         depleted_ = true;
         if (cancelled.load(std::memory_order_acquire)) return std::nullopt;
+        ++blockedWaiters_;
         cv_.wait_for(lock, std::chrono::milliseconds(100));
+        --blockedWaiters_;
     }
-    uint8_t* seg = free_.back();
-    free_.pop_back();
-    if (free_.empty()) depleted_ = true;
-    available_.store(static_cast<uint32_t>(free_.size()), std::memory_order_release);
-    return Buffer(seg, bufferSize_, this);
+    return take();
 }
 
 void BufferPool::addAvailabilityListener(WakeupSignal* signal) {
     std::lock_guard lock(mutex_);
     listeners_.push_back(signal);
+}
+
+void BufferPool::setUnavailableCounter(std::atomic<int32_t>* counter) {
+    std::lock_guard lock(mutex_);
+    unavailableCounter_ = counter;
+    countedUnavailable_ = free_.size() <= reserve_;
+    if (countedUnavailable_) counter->fetch_add(1, std::memory_order_release);
 }
 
 void BufferPool::cancelAll() {
@@ -106,7 +141,16 @@ void BufferPool::recycle(uint8_t* segment) {
     std::unique_lock lock(mutex_);
     free_.push_back(segment);
     available_.store(static_cast<uint32_t>(free_.size()), std::memory_order_release);
+    if (countedUnavailable_ && free_.size() > reserve_) {
+        countedUnavailable_ = false;
+        unavailableCounter_->fetch_sub(1, std::memory_order_release);
+    }
     if (!depleted_) return;
+    if (free_.size() <= reserve_) {
+        // Not available yet; only a thread parked for a single buffer can use it.
+        if (blockedWaiters_ > 0) cv_.notify_all();
+        return;
+    }
     if (free_.size() >= wakeAt_ || deferral.depth == 0) {
         wakeWaiters(lock);
         return;

@@ -10,6 +10,15 @@
 // producer waits on a buffer that is free while its consumer is idle. Threads without the scope
 // wake the producer at once, as before.
 //
+// Reserve: a pool may keep `reserve` of its buffers back from isAvailable() (Flink's overdraft
+// buffers). A task checks availability before it takes the next unit of input; a record whose
+// output needs more buffers than were free then takes them from the reserve instead of parking
+// the task in the middle of the record.
+//
+// Memory: a pool owns its memory, or borrows its segments from the TaskManager's
+// NetworkBufferPool (network_buffer_pool.h) and returns them when destroyed. Every buffer must
+// be back before the pool is destroyed.
+//
 // Thread-safety: all methods may be called from any thread.
 
 #include <atomic>
@@ -25,11 +34,17 @@
 
 namespace weir {
 
+class NetworkBufferPool;
 class WakeupSignal;
 
 class BufferPool {
 public:
+    /// A pool with memory of its own.
     BufferPool(std::string name, uint32_t numBuffers, uint32_t bufferSize);
+    /// A pool of `numBuffers` segments of `global` (throws ConfigException when it has too few
+    /// free), `reserve` of them held back from isAvailable().
+    BufferPool(std::string name, NetworkBufferPool& global, uint32_t numBuffers,
+               uint32_t reserve = 0);
     ~BufferPool();
     BufferPool(const BufferPool&) = delete;
     BufferPool& operator=(const BufferPool&) = delete;
@@ -40,13 +55,18 @@ public:
     /// wake-up; cancelAll() wakes every waiter).
     std::optional<Buffer> requestBlocking(const std::atomic<bool>& cancelled);
 
-    bool isAvailable() const { return available_.load(std::memory_order_acquire) > 0; }
+    /// True while more buffers than the reserve are free.
+    bool isAvailable() const { return available_.load(std::memory_order_acquire) > reserve_; }
     uint32_t numBuffers() const { return numBuffers_; }
     uint32_t bufferSize() const { return bufferSize_; }
     uint32_t availableBuffers() const { return available_.load(std::memory_order_acquire); }
+    uint32_t reserve() const { return reserve_; }
 
-    /// `signal` is notified whenever a buffer comes back to an empty pool.
+    /// `signal` is notified when a pool that was not available becomes available again.
     void addAvailabilityListener(WakeupSignal* signal);
+    /// `counter` is incremented while the pool is not available and decremented when it is
+    /// again (a task sums its output pools this way and checks one number per record).
+    void setUnavailableCounter(std::atomic<int32_t>* counter);
     /// Wakes every thread blocked in requestBlocking so that it re-checks its cancel flag.
     void cancelAll();
 
@@ -67,17 +87,24 @@ public:
 
 private:
     void wakeWaiters(std::unique_lock<std::mutex>& lock);
+    Buffer take();  // mutex_ held, free_ not empty
 
     std::string name_;
     uint32_t numBuffers_;
     uint32_t bufferSize_;
-    std::unique_ptr<uint8_t[]> memory_;
+    uint32_t reserve_ = 0;
+    std::unique_ptr<uint8_t[]> memory_;  // own memory, or
+    NetworkBufferPool* global_ = nullptr;  // where the segments go back to
+    std::vector<uint8_t*> segments_;     // (the borrowed ones)
     std::mutex mutex_;
     std::condition_variable cv_;
     std::vector<uint8_t*> free_;
     std::atomic<uint32_t> available_{0};
     uint32_t wakeAt_;        // free buffers at which a depleted pool wakes its waiters
-    bool depleted_ = false;  // the pool ran empty since waiters were last woken
+    bool depleted_ = false;  // the pool ran down to its reserve since waiters were last woken
+    uint32_t blockedWaiters_ = 0;  // threads in requestBlocking
+    std::atomic<int32_t>* unavailableCounter_ = nullptr;
+    bool countedUnavailable_ = false;  // this pool is counted in *unavailableCounter_
     std::vector<WakeupSignal*> listeners_;
 };
 

@@ -25,6 +25,12 @@ void ChannelStateRecorder::onBuffer(int32_t channel, const uint8_t* data, size_t
     data_[channel].append(reinterpret_cast<const char*>(data), size);
 }
 
+void ChannelStateRecorder::addQueued(int32_t channel, const std::string& bytes, size_t buffers) {
+    if (!active_ || done_[channel]) return;
+    data_[channel] += bytes;
+    skip_[channel] += buffers;
+}
+
 bool ChannelStateRecorder::onChannelDone(int32_t channel) {
     if (!active_) return false;
     if (!done_[channel]) {

@@ -282,6 +282,10 @@ void CheckpointCoordinator::acknowledge(
                 p.result.stateSize += st.inputChannelState->size;
                 p.result.inFlightDataSize += st.inputChannelState->size;
             }
+            if (st.resultSubpartitionState) {
+                p.result.stateSize += st.resultSubpartitionState->size;
+                p.result.inFlightDataSize += st.resultSubpartitionState->size;
+            }
             if (st.incrementalKeyed) {
                 for (const auto& [name, h] : st.incrementalKeyed->sharedFiles)
                     p.result.stateSize += h.size;

@@ -13,7 +13,8 @@ namespace {
 
 constexpr char kMagic[8] = {'W', 'E', 'I', 'R', 'C', 'K', 'P', 'T'};
 // Version 2 records state types (serializer identities); version 1 did not, and is refused.
-constexpr uint32_t kVersion = 2;
+// Version 3 adds the in-flight output data of unaligned checkpoints; version 2 is still read.
+constexpr uint32_t kVersion = 3;
 constexpr size_t kHeaderSize = 8 + 4 + 8 + 8;
 
 void writeHandle(ByteWriter& w, const StreamStateHandle& h) {
@@ -75,6 +76,8 @@ std::string encodeMetadata(const CompletedCheckpoint& c) {
             if (st.operatorState) writeHandle(p, *st.operatorState);
             p.writeByte(st.inputChannelState ? 1 : 0);
             if (st.inputChannelState) writeHandle(p, *st.inputChannelState);
+            p.writeByte(st.resultSubpartitionState ? 1 : 0);
+            if (st.resultSubpartitionState) writeHandle(p, *st.resultSubpartitionState);
             p.writeByte(st.incrementalKeyed ? 1 : 0);
             if (st.incrementalKeyed) {
                 const auto& inc = *st.incrementalKeyed;
@@ -114,9 +117,9 @@ CompletedCheckpoint decodeMetadata(std::string_view bytes, const std::string& so
             "format version 1, written by a development version of Weir before snapshots "
             "recorded state types; this Weir reads version " +
             std::to_string(kVersion) + ": start the job without this state");
-    if (version != kVersion)
-        throw fail("format version " + std::to_string(version) + " (this Weir reads version " +
-                   std::to_string(kVersion) + ")");
+    if (version != kVersion && version != 2)
+        throw fail("format version " + std::to_string(version) +
+                   " (this Weir reads versions 2 and " + std::to_string(kVersion) + ")");
     if (length != bytes.size() - kHeaderSize)
         throw fail("truncated: " + std::to_string(bytes.size() - kHeaderSize) + " of " +
                    std::to_string(length) + " bytes");
@@ -166,6 +169,7 @@ CompletedCheckpoint decodeMetadata(std::string_view bytes, const std::string& so
                 }
                 if (r.readByte()) st.operatorState = readHandle(r);
                 if (r.readByte()) st.inputChannelState = readHandle(r);
+                if (version >= 3 && r.readByte()) st.resultSubpartitionState = readHandle(r);
                 if (r.readByte()) {
                     IncrementalKeyedStateHandle inc;
                     inc.range.start = r.readFixed<int32_t>();

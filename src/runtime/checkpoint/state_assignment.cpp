@@ -72,7 +72,7 @@ OperatorRestore assignOperatorState(const CompletedCheckpoint& checkpoint,
 
     // In-flight data of an unaligned checkpoint: only where it was (same parallelism).
     for (const auto& [index, st] : op.subtasks) {
-        if (!st.inputChannelState) continue;
+        if (!st.inputChannelState && !st.resultSubpartitionState) continue;
         if (op.parallelism != parallelism)
             throw StateMigrationException(
                 "operator " + operatorId +
@@ -82,6 +82,19 @@ OperatorRestore assignOperatorState(const CompletedCheckpoint& checkpoint,
                 ", which restores only at that parallelism; to rescale, restore from a "
                 "savepoint (savepoints are always aligned)");
         if (index != subtaskIndex) continue;
+        if (st.resultSubpartitionState) {
+            std::string bytes = readStateHandle(*st.resultSubpartitionState, base);
+            try {
+                for (auto& [partition, sub, data] : deserializeFromString<
+                         std::vector<std::tuple<int32_t, int32_t, std::string>>>(bytes))
+                    out.resultSubpartitionState.push_back({partition, sub, std::move(data)});
+            } catch (const SerializationException& e) {
+                throw CheckpointException("corrupt in-flight output data of operator " +
+                                          operatorId + " subtask " + std::to_string(index) +
+                                          ": " + e.what());
+            }
+        }
+        if (!st.inputChannelState) continue;
         std::string bytes = readStateHandle(*st.inputChannelState, base);
         try {
             out.inputChannelState =

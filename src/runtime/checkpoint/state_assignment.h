@@ -29,6 +29,8 @@ struct OperatorRestore {
     std::vector<OperatorStateEntry> operatorState;
     /// Unaligned checkpoints: in-flight input data per input channel of the task.
     std::vector<std::pair<int32_t, std::string>> inputChannelState;
+    /// Unaligned checkpoints: in-flight output data the task had queued for its consumers.
+    std::vector<ResultSubpartitionState> resultSubpartitionState;
     std::vector<std::shared_ptr<const std::string>> blobs;
     /// Incremental RocksDB state of the old subtasks whose key groups overlap ours.
     std::vector<IncrementalRestore> incremental;

@@ -38,6 +38,13 @@ struct IncrementalKeyedStateHandle {
     std::vector<std::pair<std::string, StreamStateHandle>> privateFiles;  // (file name, handle)
 };
 
+/// In-flight output data of one subpartition (a producer's queue towards one consumer).
+struct ResultSubpartitionState {
+    int32_t partition = 0;     // the task's output edge
+    int32_t subpartition = 0;  // the consumer
+    std::string bytes;         // whole elements, in order
+};
+
 /// The state of one operator of one subtask.
 struct OperatorSubtaskState {
     /// Keyed state in the canonical format; with an incremental checkpoint, only what is not in
@@ -51,6 +58,9 @@ struct OperatorSubtaskState {
     /// Unaligned checkpoints, head operator of a task: the in-flight input data, serialized
     /// std::vector<std::pair<int32_t channel, std::string bytes>>.
     std::optional<StreamStateHandle> inputChannelState;
+    /// Unaligned checkpoints, head operator of a task: the output data queued for consumers that
+    /// the barrier overtook, serialized std::vector<ResultSubpartitionState>.
+    std::optional<StreamStateHandle> resultSubpartitionState;
     /// True once the subtask had finished its input (its state is final).
     bool finished = false;
     /// Statistics of an incremental upload (not stored in the metadata).

@@ -5,30 +5,24 @@
 namespace weir {
 
 InputGate::InputGate(int32_t numChannels, WakeupSignal* owner)
-    : queues_(numChannels),
-      enqueued_(numChannels, false),
-      blocked_(numChannels, false),
+    : channels_(numChannels), enqueued_(numChannels, false), blocked_(numChannels, false),
       owner_(owner) {}
 
-void InputGate::pushBuffer(int32_t channel, Buffer buffer) {
-    BufferOrEvent e;
-    e.buffer = std::move(buffer);
-    e.channel = channel;
-    push(channel, std::move(e));
+InputGate::~InputGate() { releaseAll(); }
+
+void InputGate::setChannel(int32_t index, std::unique_ptr<InputChannel> channel) {
+    channels_.at(index) = std::move(channel);
 }
 
-void InputGate::pushEvent(int32_t channel, RuntimeEvent event) {
-    BufferOrEvent e;
-    e.event = event;
-    e.channel = channel;
-    push(channel, std::move(e));
+void InputGate::requestPartitions() {
+    for (auto& c : channels_)
+        if (c) c->requestSubpartition();
 }
 
-void InputGate::push(int32_t channel, BufferOrEvent entry) {
+void InputGate::notifyChannelNonEmpty(int32_t channel) {
     bool notify = false;
     {
         std::lock_guard lock(mutex_);
-        queues_[channel].push_back(std::move(entry));
         if (!enqueued_[channel]) {
             enqueued_[channel] = true;
             notify = available_.empty();
@@ -38,69 +32,58 @@ void InputGate::push(int32_t channel, BufferOrEvent entry) {
     if (notify) owner_->notify();
 }
 
-void InputGate::pushUnalignedBarrier(int32_t channel, const RuntimeEvent& barrier) {
+void InputGate::notifyPriorityEvent(int32_t channel) {
     {
         std::lock_guard lock(mutex_);
-        BufferOrEvent e;
-        e.event = barrier;
-        e.channel = channel;
-        e.priority = true;
-        priority_.push_back(std::move(e));
+        priority_.push_back(channel);
     }
-    pushEvent(channel, barrier);  // the marker; notifies the owner
+    owner_->notify();
 }
 
 std::optional<BufferOrEvent> InputGate::pollPriority() {
     std::lock_guard lock(mutex_);
-    if (priority_.empty()) return std::nullopt;
-    BufferOrEvent e = std::move(priority_.front());
-    priority_.pop_front();
-    return e;
-}
-
-bool InputGate::copyQueuedData(int32_t channel, int64_t checkpointId, std::string& out,
-                               size_t& buffers) {
-    buffers = 0;
-    std::lock_guard lock(mutex_);
-    for (const auto& e : queues_[channel]) {
-        if (e.event) {
-            if (e.event->type == RuntimeEventType::kCheckpointBarrier &&
-                e.event->checkpointId == checkpointId)
-                return true;
-            continue;
+    while (!priority_.empty()) {
+        int32_t c = priority_.front();
+        priority_.pop_front();
+        if (auto e = channels_[c]->pollPriority()) {
+            e->channel = c;
+            e->priority = true;
+            return e;
         }
-        out.append(reinterpret_cast<const char*>(e.buffer.data()), e.buffer.size());
-        ++buffers;
+        // Already taken by poll().
     }
-    return false;
+    return std::nullopt;
 }
 
 std::optional<BufferOrEvent> InputGate::poll() {
+    if (auto e = pollPriority()) return e;
     std::lock_guard lock(mutex_);
-    if (!priority_.empty()) {
-        BufferOrEvent e = std::move(priority_.front());
-        priority_.pop_front();
-        return e;
-    }
-    if (available_.empty()) return std::nullopt;
-    int32_t channel = available_.front();
-    available_.pop_front();
-    // Blocked channels go to the back; give up after one round if all of them are blocked.
-    for (size_t tries = available_.size(); blocked_[channel]; --tries) {
-        available_.push_back(channel);
-        if (tries == 0) return std::nullopt;
-        channel = available_.front();
+    // Blocked channels go to the back; give up after one round over the channels with data.
+    for (size_t tries = available_.size(); tries > 0; --tries) {
+        int32_t c = available_.front();
         available_.pop_front();
+        if (blocked_[c]) {
+            available_.push_back(c);
+            continue;
+        }
+        bool more = false;
+        auto e = channels_[c]->poll(more);
+        if (more) {
+            available_.push_back(c);  // round robin across channels
+        } else {
+            enqueued_[c] = false;
+        }
+        if (e) {
+            e->channel = c;
+            return e;
+        }
     }
-    auto& q = queues_[channel];
-    BufferOrEvent e = std::move(q.front());
-    q.pop_front();
-    if (q.empty()) {
-        enqueued_[channel] = false;
-    } else {
-        available_.push_back(channel);  // round robin across channels
-    }
-    return e;
+    return std::nullopt;
+}
+
+size_t InputGate::copyQueuedData(int32_t channel, std::string& out, size_t skip) {
+    std::lock_guard lock(mutex_);
+    return channels_[channel]->copyQueuedData(out, skip);
 }
 
 void InputGate::setBlocked(int32_t channel, bool blocked) {
@@ -109,6 +92,11 @@ void InputGate::setBlocked(int32_t channel, bool blocked) {
         blocked_[channel] = blocked;
     }
     if (!blocked) owner_->notify();
+}
+
+void InputGate::releaseAll() {
+    for (auto& c : channels_)
+        if (c) c->release();
 }
 
 }  // namespace weir

@@ -1,64 +1,64 @@
 #pragma once
-// InputGate: every input channel of one task (all edges, all producers), with one queue per
-// channel and a FIFO of channels that have data. Producers push finished buffers and events;
-// the task polls them in arrival order across channels, in order within a channel.
+// InputGate: every input channel of one task (all edges, all producers) and a FIFO of the
+// channels that have data. The task polls the gate: channels are served round robin, each in
+// its own order; priority events (unaligned barriers) come first.
 //
-// Memory: the queues hold only pooled buffers (bounded by the producers' pools) and a few events.
-// Thread-safety: push from producer threads, poll from the owning task's thread.
+// Memory: channels hold only pooled buffers (the producers' pools for local channels, the
+// gate's pool for remote ones) and a few events.
+// Thread-safety: notify* from any thread (producers, the network client); everything else on
+// the owning task's thread. Lock order: the gate's lock, then a channel's.
 
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
-#include "core/memory/buffer.h"
-#include "weir/runtime/stream_element.h"
+#include "runtime/io/buffer_or_event.h"
+#include "runtime/io/input_channel.h"
 
 namespace weir {
 
 class WakeupSignal;
 
-struct BufferOrEvent {
-    Buffer buffer;  // valid for data
-    std::optional<RuntimeEvent> event;
-    int32_t channel = 0;
-    /// An unaligned barrier delivered ahead of the channel's queued data (its in-order copy,
-    /// the marker, stays in the queue).
-    bool priority = false;
-};
-
 class InputGate {
 public:
-    /// `owner` is notified when a channel gets data.
+    /// `owner` is woken when a channel gets data.
     InputGate(int32_t numChannels, WakeupSignal* owner);
+    ~InputGate();
 
-    void pushBuffer(int32_t channel, Buffer buffer);
-    void pushEvent(int32_t channel, RuntimeEvent event);
-    /// An unaligned barrier: queued in order as a marker, and delivered first by poll() and
-    /// pollPriority().
-    void pushUnalignedBarrier(int32_t channel, const RuntimeEvent& barrier);
+    /// Wiring, before requestPartitions(): the channel at `index`.
+    void setChannel(int32_t index, std::unique_ptr<InputChannel> channel);
+    InputChannel& channel(int32_t index) { return *channels_[index]; }
+    /// Every channel starts receiving.
+    void requestPartitions();
+
+    /// From channels: `channel` went from empty to non-empty.
+    void notifyChannelNonEmpty(int32_t channel);
+    /// From channels: `channel` has a priority event at its front.
+    void notifyPriorityEvent(int32_t channel);
+
     /// The next priority event, if any (also while the task is backpressured).
     std::optional<BufferOrEvent> pollPriority();
-    /// Appends to `out` the bytes of `channel`'s queued buffers before the marker of checkpoint
-    /// `checkpointId`, and counts them in `buffers`; true if the marker is queued (else every
-    /// queued buffer was copied).
-    bool copyQueuedData(int32_t channel, int64_t checkpointId, std::string& out, size_t& buffers);
-    /// The next buffer or event of some unblocked channel with data, or nothing.
+    /// The next buffer or event of some unblocked channel with data (priority events first).
     std::optional<BufferOrEvent> poll();
+    /// Unaligned checkpoints: see InputChannel::copyQueuedData.
+    size_t copyQueuedData(int32_t channel, std::string& out, size_t skip);
     /// A blocked channel keeps its data queued until unblocked (checkpoint barrier alignment).
     /// Task thread only.
     void setBlocked(int32_t channel, bool blocked);
-    int32_t numChannels() const { return static_cast<int32_t>(queues_.size()); }
+    int32_t numChannels() const { return static_cast<int32_t>(channels_.size()); }
+    /// Releases every channel (their queued buffers go back to their pools).
+    void releaseAll();
 
 private:
-    void push(int32_t channel, BufferOrEvent entry);
-
     std::mutex mutex_;
-    std::vector<std::deque<BufferOrEvent>> queues_;
+    std::vector<std::unique_ptr<InputChannel>> channels_;
     std::deque<int32_t> available_;  // channels with data, each at most once
     std::vector<bool> enqueued_;
     std::vector<bool> blocked_;
-    std::deque<BufferOrEvent> priority_;
+    std::deque<int32_t> priority_;  // channels with a priority event
     WakeupSignal* owner_;
 };
 

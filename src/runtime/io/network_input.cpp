@@ -41,7 +41,8 @@ NetworkInputBase::NetworkInputBase(StreamOperator* op, int inputIndex, int numCh
 
 NetworkInputBase::~NetworkInputBase() = default;
 
-void NetworkInputBase::processBuffer(const uint8_t* data, size_t size, int channel) {
+size_t NetworkInputBase::processBuffer(const uint8_t* data, size_t size, int channel,
+                                      const std::atomic<int32_t>* yield) {
     ChannelState& ch = channels_[channel];
     size_t pos = 0;
     // Complete an element that started in an earlier buffer of this channel.
@@ -54,17 +55,20 @@ void NetworkInputBase::processBuffer(const uint8_t* data, size_t size, int chann
         if (total && ch.partial.size() == total) {
             handleElement(ch.partial.data(), total, channel);
             ch.partial.clear();
+            if (yield && yield->load(std::memory_order_relaxed) != 0) return pos;
         }
     }
     while (pos < size) {
         size_t total = elementSize(data + pos, size - pos);
         if (total == 0 || pos + total > size) {
             ch.partial.assign(data + pos, data + size);
-            return;
+            return size;
         }
         handleElement(data + pos, total, channel);
         pos += total;
+        if (yield && yield->load(std::memory_order_relaxed) != 0) return pos;
     }
+    return size;
 }
 
 void NetworkInputBase::handleElement(const uint8_t* element, size_t size, int channel) {

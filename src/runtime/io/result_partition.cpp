@@ -14,11 +14,20 @@ public:
 };
 }  // namespace
 
-ResultPartition::ResultPartition(std::vector<Target> targets, std::unique_ptr<BufferPool> pool,
+ResultPartition::ResultPartition(int32_t numSubpartitions, std::unique_ptr<BufferPool> pool,
                                  const std::atomic<bool>* cancelled)
     : pool_(std::move(pool)), cancelled_(cancelled) {
-    for (const auto& t : targets) subpartitions_.push_back({t, Buffer()});
+    for (int32_t i = 0; i < numSubpartitions; ++i)
+        subpartitions_.push_back({std::make_unique<ResultSubpartition>(), Buffer()});
     cursors_.resize(subpartitions_.size());
+}
+
+ResultPartition::~ResultPartition() {
+    // Queued buffers go back to the pool before it is destroyed.
+    for (auto& s : subpartitions_) {
+        s.current.recycle();
+        s.queue->release();
+    }
 }
 
 void ResultPartition::syncSize(size_t i) {
@@ -63,8 +72,7 @@ void ResultPartition::emit(int32_t sub, const uint8_t* data, size_t size) {
         s.current.setSize(s.current.size() + static_cast<uint32_t>(n));
         data += n;
         size -= n;
-        if (s.current.freeSpace() == 0)
-            s.target.gate->pushBuffer(s.target.channel, std::move(s.current));
+        if (s.current.freeSpace() == 0) s.queue->add(std::move(s.current));
     }
     resetCursor(i);
 }
@@ -77,20 +85,24 @@ void ResultPartition::flushAll() {
     for (size_t i = 0; i < subpartitions_.size(); ++i) {
         Subpartition& s = subpartitions_[i];
         syncSize(i);
-        if (s.current.valid() && s.current.size() > 0)
-            s.target.gate->pushBuffer(s.target.channel, std::move(s.current));
+        if (s.current.valid() && s.current.size() > 0) s.queue->add(std::move(s.current));
         resetCursor(i);
     }
 }
 
-void ResultPartition::broadcastEvent(const RuntimeEvent& event) {
+void ResultPartition::broadcastEvent(const RuntimeEvent& event,
+                                     std::vector<std::pair<int32_t, std::string>>* overtaken) {
     flushAll();
     bool unaligned = event.type == RuntimeEventType::kCheckpointBarrier && event.unaligned;
-    for (auto& s : subpartitions_) {
-        if (unaligned)
-            s.target.gate->pushUnalignedBarrier(s.target.channel, event);
-        else
-            s.target.gate->pushEvent(s.target.channel, event);
+    for (size_t i = 0; i < subpartitions_.size(); ++i) {
+        ResultSubpartition& q = *subpartitions_[i].queue;
+        if (!unaligned) {
+            q.addEvent(event);
+            continue;
+        }
+        std::string bytes = q.addPriorityEvent(event);
+        if (overtaken && !bytes.empty())
+            overtaken->emplace_back(static_cast<int32_t>(i), std::move(bytes));
     }
 }
 

@@ -50,6 +50,7 @@ void StreamTask::setInputChannelMapping(std::vector<std::pair<int32_t, int32_t>>
 
 void StreamTask::addResultPartition(std::unique_ptr<ResultPartition> partition) {
     partition->pool().addAvailabilityListener(&signal_);
+    partition->pool().setUnavailableCounter(&unavailableOutputs_);
     writers_.push_back(std::make_unique<RecordWriter>(partition.get()));
     partitions_.push_back(std::move(partition));
 }
@@ -201,6 +202,7 @@ void StreamTask::run() {
             });
         }
         log::debug("task {} running", taskName);
+        if (gate_) gate_->requestPartitions();
         replayChannelState();
         runLoop();
         if (cancelled_.load() && !jobEnded_) state = TaskState::CANCELED;
@@ -222,9 +224,7 @@ void StreamTask::run() {
 }
 
 bool StreamTask::outputsAvailable() const {
-    for (const auto& p : partitions_)
-        if (!p->isAvailable()) return false;
-    return true;
+    return unavailableOutputs_.load(std::memory_order_acquire) == 0;
 }
 
 void StreamTask::flushOutputs() {
@@ -309,21 +309,39 @@ void StreamTask::idleWait(std::chrono::milliseconds limit) {
     if (budget.count() > 0) signal_.wait(budget);
 }
 
+bool StreamTask::resumePendingInput() {
+    PendingInput& p = *pendingInput_;
+    const int32_t inputPos = channelToInput_.at(p.entry.channel).first;
+    const int32_t channel = channelToInput_.at(p.entry.channel).second;
+    const Buffer& b = p.entry.buffer;
+    runAttributed(deployment_.operators[0].name, [&] {
+        p.offset += inputs_[inputPos]->processBuffer(b.data() + p.offset, b.size() - p.offset,
+                                                     channel, &unavailableOutputs_);
+    });
+    if (p.offset < b.size()) return false;
+    pendingInput_.reset();  // the buffer goes back to its pool
+    return true;
+}
+
 bool StreamTask::processNetworkInput() {
+    // A buffer that stopped between two records for backpressure goes on first.
+    if (pendingInput_) {
+        resumePendingInput();
+        return true;
+    }
     auto entry = gate_ ? gate_->poll() : std::nullopt;
     if (!entry) return false;
+    if (!entry->event) {
+        if (channelState_)
+            channelState_->onBuffer(entry->channel, entry->buffer.data(), entry->buffer.size());
+        pendingInput_ = PendingInput{std::move(*entry), 0};
+        resumePendingInput();
+        return true;
+    }
     // Plain variables, not a structured binding: the lambdas below capture them.
     const int32_t inputPos = channelToInput_.at(entry->channel).first;
     const int32_t channel = channelToInput_.at(entry->channel).second;
     NetworkInputBase& input = *inputs_[inputPos];
-    if (!entry->event) {
-        if (channelState_)
-            channelState_->onBuffer(entry->channel, entry->buffer.data(), entry->buffer.size());
-        runAttributed(deployment_.operators[0].name, [&] {
-            input.processBuffer(entry->buffer.data(), entry->buffer.size(), channel);
-        });
-        return true;
-    }
     const RuntimeEvent& event = *entry->event;
     if (event.type == RuntimeEventType::kCheckpointBarrier) {
         if (!barriers_) return true;
@@ -441,10 +459,16 @@ void StreamTask::processPriorityEvents() {
 void StreamTask::onUnalignedBarrier(const BufferOrEvent& entry) {
     const RuntimeEvent& barrier = *entry.event;
     const int64_t id = barrier.checkpointId;
-    if (!entry.priority) {  // the in-order marker: this channel's in-flight data is complete
-        if (channelState_->active() && channelState_->checkpointId() == id &&
-            channelState_->onChannelDone(entry.channel))
-            finishUnalignedCheckpoint();
+    const int32_t c = entry.channel;
+    if (channelState_->active() && channelState_->checkpointId() == id) {
+        // Barrier n of another channel: what that channel received before it (and the barrier
+        // overtook) belongs to the checkpoint; nothing after it does.
+        if (!channelState_->channelDone(c)) {
+            std::string bytes;
+            size_t n = gate_->copyQueuedData(c, bytes, channelState_->copiedAhead(c));
+            channelState_->addQueued(c, bytes, n);
+        }
+        if (channelState_->onChannelDone(c)) finishUnalignedCheckpoint();
         return;
     }
     if (id <= lastCheckpoint_) return;  // taken already
@@ -453,22 +477,30 @@ void StreamTask::onUnalignedBarrier(const BufferOrEvent& entry) {
         channelState_->abort();
         unalignedRaws_.clear();
     }
-    // What the task has received but not processed: partial elements and queued buffers.
+    // What the task has received but not processed: the rest of a buffer it stopped in, partial
+    // elements, and what the channels have received.
     const int32_t n = gate_->numChannels();
     std::vector<std::string> captured(n);
     std::vector<size_t> skip(n, 0);
     std::vector<bool> done(n, false);
-    for (int32_t c = 0; c < n; ++c) {
-        const auto& [inputPos, local] = channelToInput_.at(c);
+    for (int32_t ch = 0; ch < n; ++ch) {
+        const auto& [inputPos, local] = channelToInput_.at(ch);
         const NetworkInputBase& input = *inputs_[inputPos];
         if (input.channelFinished(local)) {
-            done[c] = true;
+            done[ch] = true;
             continue;
         }
-        const auto& partial = input.partialElement(local);
-        captured[c].assign(partial.begin(), partial.end());
-        done[c] = gate_->copyQueuedData(c, id, captured[c], skip[c]);
+        if (pendingInput_ && pendingInput_->entry.channel == ch) {
+            const Buffer& b = pendingInput_->entry.buffer;
+            captured[ch].assign(reinterpret_cast<const char*>(b.data()) + pendingInput_->offset,
+                                b.size() - pendingInput_->offset);
+        } else {
+            const auto& partial = input.partialElement(local);
+            captured[ch].assign(partial.begin(), partial.end());
+        }
+        skip[ch] = gate_->copyQueuedData(ch, captured[ch], 0);
     }
+    done[c] = true;  // its barrier is here
     unalignedRaws_ = performCheckpoint(barrier, /*upload=*/false);
     channelState_->start(id, std::move(captured), std::move(skip), std::move(done));
     if (channelState_->complete()) finishUnalignedCheckpoint();
@@ -489,7 +521,20 @@ void StreamTask::finishUnalignedCheckpoint() {
 void StreamTask::replayChannelState() {
     const OperatorRestore* restore =
         deployment_.restores.empty() ? nullptr : deployment_.restores[0].get();
-    if (!restore || restore->inputChannelState.empty()) return;
+    if (!restore) return;
+    // Output first: it was produced before anything the restored input will produce.
+    for (const auto& out : restore->resultSubpartitionState) {
+        if (out.partition < 0 || static_cast<size_t>(out.partition) >= partitions_.size() ||
+            out.subpartition < 0 ||
+            out.subpartition >= partitions_[out.partition]->numSubpartitions())
+            throw StateMigrationException(
+                "restored in-flight output data names output " + std::to_string(out.partition) +
+                " subpartition " + std::to_string(out.subpartition) + ", which this task lacks");
+        partitions_[out.partition]->emit(out.subpartition,
+                                         reinterpret_cast<const uint8_t*>(out.bytes.data()),
+                                         out.bytes.size());
+    }
+    if (!restore->resultSubpartitionState.empty()) flushOutputs();
     for (const auto& entry : restore->inputChannelState) {
         // Plain variables, not structured bindings: the lambda captures them (clang 14).
         const int32_t channel = entry.first;
@@ -524,8 +569,15 @@ std::vector<StreamTask::RawOperatorSnapshot> StreamTask::performCheckpoint(
         for (size_t i = 0; i < operators_.size(); ++i)
             runAttributed(deployment_.operators[i].name,
                           [&] { operators_[i]->prepareSnapshotPreBarrier(id); });
-        for (auto& p : partitions_) p->broadcastEvent(barrier);
+        std::vector<ResultSubpartitionState> overtaken;
+        for (size_t p = 0; p < partitions_.size(); ++p) {
+            std::vector<std::pair<int32_t, std::string>> bytes;
+            partitions_[p]->broadcastEvent(barrier, barrier.unaligned ? &bytes : nullptr);
+            for (auto& [sub, data] : bytes)
+                overtaken.push_back({static_cast<int32_t>(p), sub, std::move(data)});
+        }
         raws = snapshotOperators(id, barrier.timestamp, barrier.kind, /*defer=*/true);
+        if (!raws.empty()) raws[0].outputState = std::move(overtaken);
     } catch (const std::exception& e) {
         declineCheckpoint(id, e.what());
         throw;
@@ -614,6 +666,14 @@ void StreamTask::upload(int64_t checkpointId, std::vector<RawOperatorSnapshot> r
                     st.inputChannelState =
                         location->persist(raw.operatorId + prefix + "-channels",
                                           serializeToString(raw.inputChannelState));
+                if (!raw.outputState.empty()) {
+                    std::vector<std::tuple<int32_t, int32_t, std::string>> out;
+                    for (auto& o : raw.outputState)
+                        out.emplace_back(o.partition, o.subpartition, std::move(o.bytes));
+                    st.resultSubpartitionState =
+                        location->persist(raw.operatorId + prefix + "-outputs",
+                                          serializeToString(out));
+                }
                 states.emplace_back(raw.operatorId, std::move(st));
             }
         } catch (const std::exception& e) {

@@ -106,6 +106,9 @@ private:
     void flushOutputs();
     /// Processes one buffer or event; returns false if the gate was empty.
     bool processNetworkInput();
+    /// Processes the rest of a buffer whose processing stopped for backpressure; false if the
+    /// outputs filled up again before it was done.
+    bool resumePendingInput();
     /// `suspend`: stopped with a savepoint without drain; operators are not finished.
     void endOfInput(bool suspend = false);
 
@@ -115,6 +118,7 @@ private:
         std::optional<KeyedStateSnapshot> keyed;
         std::vector<OperatorStateEntry> operatorState;
         std::vector<std::pair<int32_t, std::string>> inputChannelState;  // head, unaligned
+        std::vector<ResultSubpartitionState> outputState;                // head, unaligned
         /// Incremental RocksDB checkpoint: the native snapshot to upload (`keyed` then holds
         /// only the timers).
         std::optional<RocksDbStore::NativeSnapshot> native;
@@ -125,7 +129,8 @@ private:
     /// Handles the priority events queued in the gate (also while backpressured).
     void processPriorityEvents();
     void finishUnalignedCheckpoint();
-    /// Restore: processes the in-flight data of an unaligned checkpoint before new input.
+    /// Restore: re-sends the in-flight output data of an unaligned checkpoint, then processes
+    /// its in-flight input data, before anything new.
     void replayChannelState();
     /// Takes the snapshot; `upload` false leaves the raws to the caller (unaligned).
     std::vector<RawOperatorSnapshot> performCheckpoint(const RuntimeEvent& barrier,
@@ -148,6 +153,15 @@ private:
     std::unique_ptr<InputGate> gate_;
     std::vector<std::pair<int32_t, int32_t>> channelToInput_;  // gate channel -> (input, channel)
     std::vector<std::unique_ptr<ResultPartition>> partitions_;
+    /// How many output pools are down to their reserve (BufferPool::setUnavailableCounter):
+    /// while non-zero, the task takes no new input and stops a buffer between two records.
+    std::atomic<int32_t> unavailableOutputs_{0};
+    /// A buffer whose processing stopped between two records because the outputs filled up.
+    struct PendingInput {
+        BufferOrEvent entry;
+        size_t offset = 0;
+    };
+    std::optional<PendingInput> pendingInput_;
     std::vector<std::unique_ptr<RecordWriter>> writers_;
 
     // RocksDB instances (state.backend.type: rocksdb) outlive the backends whose states use them.
