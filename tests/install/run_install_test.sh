@@ -16,4 +16,8 @@ for expected in "(to,2)" "(be,2)" "(question,1)"; do
   grep -qxF "$expected" <<<"$out" || { echo "missing $expected"; exit 1; }
 done
 [ "$(wc -l <<<"$out")" -eq 8 ] || { echo "expected 8 distinct words"; exit 1; }
+# weir_add_job also built the job library next to the executable; the installed weir loads it.
+[ -f "$work/build/consumer_job.so" ] || { echo "weir_add_job built no consumer_job.so"; exit 1; }
+plan=$("$work/prefix/bin/weir" info "$work/build/consumer_job.so")
+grep -q '"pact": "Data Source"' <<<"$plan" || { echo "weir info printed no plan: $plan"; exit 1; }
 echo "install test passed"
