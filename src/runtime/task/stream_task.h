@@ -70,7 +70,10 @@ public:
     void join();
     /// Drops the buffers still queued in the input gate (after a failure or cancellation), while
     /// the producers' pools still exist. Call after every task of the job has been joined.
-    void releaseInputGate() { gate_.reset(); }
+    void releaseInputGate() {
+        pendingInput_.reset();  // a producer's buffer, like the gate's
+        gate_.reset();
+    }
 
     const TaskInfo& info() const { return deployment_.taskInfo; }
     Mailbox& mailbox() { return mailbox_; }
