@@ -1,6 +1,5 @@
 #include "cli/cli_options.h"
 
-#include <cstdlib>
 #include <filesystem>
 
 namespace weir::cli {
@@ -13,27 +12,22 @@ void ConfigArgs::addTo(CLI::App& app) {
 }
 
 Configuration ConfigArgs::load() const {
-    std::filesystem::path dir;
-    if (!configDir.empty()) {
-        dir = configDir;
-        std::error_code ec;
-        if (!std::filesystem::is_directory(dir, ec))
-            throw CommandError("configuration directory '" + configDir + "' does not exist");
-    } else if (const char* env = std::getenv("WEIR_CONF_DIR"); env && *env) {
-        dir = env;
-    } else {
-        dir = "conf";
-    }
     Configuration conf;
-    std::error_code ec;
-    if (std::filesystem::exists(dir / "config.yaml", ec))
-        conf = Configuration::fromYamlFile((dir / "config.yaml").string());
-    for (const auto& kv : dynamicProperties) {
-        auto eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0)
-            throw CommandError("invalid -D '" + kv + "': expected key=value");
-        conf.setString(kv.substr(0, eq), kv.substr(eq + 1));
+    if (configDir.empty()) {
+        conf = Configuration::loadDefault();
+    } else {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(configDir, ec))
+            throw CommandError("configuration directory '" + configDir + "' does not exist");
+        std::filesystem::path file = std::filesystem::path(configDir) / "config.yaml";
+        if (std::filesystem::exists(file, ec)) conf = Configuration::fromYamlFile(file.string());
     }
+    // The -D overrides, parsed (and refused with the same messages) as a program's own.
+    std::vector<std::string> args{"weir"};
+    for (const auto& kv : dynamicProperties) args.push_back("-D" + kv);
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    conf.addAll(Configuration::fromCommandLine(static_cast<int>(argv.size()), argv.data()));
     return conf;
 }
 

@@ -37,8 +37,10 @@ void LocalJob::start() {
     {
         const uint64_t segment = config.get(options::kSegmentSize).bytes();
         if (segment < 4096 || segment > (64u << 20))
-            throw ConfigException("taskmanager.memory.segment-size must be between 4 kb and 64 mb, "
-                                  "not " + config.get(options::kSegmentSize).toString());
+            throw ConfigException(
+                "taskmanager.memory.segment-size must be between 4 kb and 64 "
+                "mb, not " +
+                config.get(options::kSegmentSize).toString());
         network_ = std::make_unique<NetworkBufferPool>(
             static_cast<uint32_t>(options::networkMemory(config).bytes() / segment),
             static_cast<uint32_t>(segment));

@@ -22,8 +22,8 @@
 #include <thread>
 #include <vector>
 
-#include "graph/job_graph.h"
 #include "core/memory/network_buffer_pool.h"
+#include "graph/job_graph.h"
 #include "runtime/checkpoint/checkpoint_coordinator.h"
 #include "runtime/checkpoint/restart_strategy.h"
 #include "runtime/checkpoint/snapshot_executor.h"

@@ -163,8 +163,9 @@ std::vector<std::unique_ptr<StreamTask>> wireTasks(const JobGraph& jobGraph,
                 auto n = static_cast<uint32_t>(consumers.size());
                 auto pool = std::make_unique<BufferPool>(
                     producer->info().taskNameWithSubtask() + " output " + std::to_string(e),
-                    network, n * static_cast<uint32_t>(perChannel) +
-                                 static_cast<uint32_t>(floating + overdraft),
+                    network,
+                    n * static_cast<uint32_t>(perChannel) +
+                        static_cast<uint32_t>(floating + overdraft),
                     static_cast<uint32_t>(overdraft));
                 auto partition = std::make_unique<ResultPartition>(
                     static_cast<int32_t>(n), std::move(pool), producer->cancelFlag());

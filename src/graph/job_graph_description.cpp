@@ -12,22 +12,32 @@ namespace {
 
 const char* kindName(TransformationKind kind) {
     switch (kind) {
-        case TransformationKind::SOURCE: return "source";
-        case TransformationKind::ONE_INPUT: return "one-input";
-        case TransformationKind::TWO_INPUT: return "two-input";
-        case TransformationKind::SINK: return "sink";
-        case TransformationKind::PARTITION: return "partition";
-        case TransformationKind::UNION: return "union";
-        case TransformationKind::SIDE_OUTPUT: return "side-output";
+        case TransformationKind::SOURCE:
+            return "source";
+        case TransformationKind::ONE_INPUT:
+            return "one-input";
+        case TransformationKind::TWO_INPUT:
+            return "two-input";
+        case TransformationKind::SINK:
+            return "sink";
+        case TransformationKind::PARTITION:
+            return "partition";
+        case TransformationKind::UNION:
+            return "union";
+        case TransformationKind::SIDE_OUTPUT:
+            return "side-output";
     }
     return "?";
 }
 
 const char* chainingName(ChainingStrategy c) {
     switch (c) {
-        case ChainingStrategy::ALWAYS: return "always";
-        case ChainingStrategy::HEAD: return "head";
-        case ChainingStrategy::NEVER: return "never";
+        case ChainingStrategy::ALWAYS:
+            return "always";
+        case ChainingStrategy::HEAD:
+            return "head";
+        case ChainingStrategy::NEVER:
+            return "never";
     }
     return "?";
 }
@@ -65,8 +75,8 @@ std::string describeJobGraph(const JobGraph& graph) {
         out << '\n';
     }
     for (const auto& je : graph.edges)
-        out << "job-edge " << je.sourceVertex << "->" << je.targetVertex << " via "
-            << je.streamEdge << '\n';
+        out << "job-edge " << je.sourceVertex << "->" << je.targetVertex << " via " << je.streamEdge
+            << '\n';
     for (const auto& [key, value] : graph.configuration.entries())
         out << "config " << key << '=' << value << '\n';
     return out.str();
@@ -74,8 +84,9 @@ std::string describeJobGraph(const JobGraph& graph) {
 
 std::string jobGraphFingerprint(const std::string& description) {
     char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx",
-                  static_cast<unsigned long long>(XXH64(description.data(), description.size(), 0)));
+    std::snprintf(
+        hex, sizeof hex, "%016llx",
+        static_cast<unsigned long long>(XXH64(description.data(), description.size(), 0)));
     return hex;
 }
 

@@ -31,9 +31,13 @@ PlanCapture::PlanCapture(Configuration base) : base_(std::move(base)) {
     tCurrent = this;
 }
 
-PlanCapture::~PlanCapture() { tCurrent = nullptr; }
+PlanCapture::~PlanCapture() {
+    tCurrent = nullptr;
+}
 
-PlanCapture* PlanCapture::current() { return tCurrent; }
+PlanCapture* PlanCapture::current() {
+    return tCurrent;
+}
 
 std::shared_ptr<PipelineExecutor> PlanCapture::executor() {
     return std::make_shared<CapturingExecutor>(this);

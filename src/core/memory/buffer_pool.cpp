@@ -67,7 +67,8 @@ BufferPool::BufferPool(std::string name, NetworkBufferPool& global, uint32_t num
       wakeAt_(reserve + std::max<uint32_t>(1, (numBuffers - reserve) / 2)) {
     if (numBuffers <= reserve) {
         global.recycleSegments(segments_);
-        WEIR_CHECK(numBuffers > reserve) << "pool " << name_ << " has no buffers beyond its reserve";
+        WEIR_CHECK(numBuffers > reserve)
+            << "pool " << name_ << " has no buffers beyond its reserve";
     }
     free_ = segments_;
     available_ = numBuffers;

@@ -93,15 +93,15 @@ private:
     uint32_t numBuffers_;
     uint32_t bufferSize_;
     uint32_t reserve_ = 0;
-    std::unique_ptr<uint8_t[]> memory_;  // own memory, or
+    std::unique_ptr<uint8_t[]> memory_;    // own memory, or
     NetworkBufferPool* global_ = nullptr;  // where the segments go back to
-    std::vector<uint8_t*> segments_;     // (the borrowed ones)
+    std::vector<uint8_t*> segments_;       // (the borrowed ones)
     std::mutex mutex_;
     std::condition_variable cv_;
     std::vector<uint8_t*> free_;
     std::atomic<uint32_t> available_{0};
-    uint32_t wakeAt_;        // free buffers at which a depleted pool wakes its waiters
-    bool depleted_ = false;  // the pool ran down to its reserve since waiters were last woken
+    uint32_t wakeAt_;              // free buffers at which a depleted pool wakes its waiters
+    bool depleted_ = false;        // the pool ran down to its reserve since waiters were last woken
     uint32_t blockedWaiters_ = 0;  // threads in requestBlocking
     std::atomic<int32_t>* unavailableCounter_ = nullptr;
     bool countedUnavailable_ = false;  // this pool is counted in *unavailableCounter_

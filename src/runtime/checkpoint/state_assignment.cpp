@@ -85,13 +85,12 @@ OperatorRestore assignOperatorState(const CompletedCheckpoint& checkpoint,
         if (st.resultSubpartitionState) {
             std::string bytes = readStateHandle(*st.resultSubpartitionState, base);
             try {
-                for (auto& [partition, sub, data] : deserializeFromString<
-                         std::vector<std::tuple<int32_t, int32_t, std::string>>>(bytes))
-                    out.resultSubpartitionState.push_back({partition, sub, std::move(data)});
+                out.resultSubpartitionState =
+                    deserializeFromString<std::vector<ResultSubpartitionState>>(bytes);
             } catch (const SerializationException& e) {
                 throw CheckpointException("corrupt in-flight output data of operator " +
-                                          operatorId + " subtask " + std::to_string(index) +
-                                          ": " + e.what());
+                                          operatorId + " subtask " + std::to_string(index) + ": " +
+                                          e.what());
             }
         }
         if (!st.inputChannelState) continue;

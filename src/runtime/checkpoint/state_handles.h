@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "weir/core/key_groups.h"
+#include "weir/core/weir_type.h"
 #include "weir/runtime/state/state_snapshot.h"
 
 namespace weir {
@@ -44,6 +45,7 @@ struct ResultSubpartitionState {
     int32_t subpartition = 0;  // the consumer
     std::string bytes;         // whole elements, in order
 };
+WEIR_TYPE(ResultSubpartitionState, partition, subpartition, bytes);
 
 /// The state of one operator of one subtask.
 struct OperatorSubtaskState {

@@ -5,10 +5,14 @@
 namespace weir {
 
 InputGate::InputGate(int32_t numChannels, WakeupSignal* owner)
-    : channels_(numChannels), enqueued_(numChannels, false), blocked_(numChannels, false),
+    : channels_(numChannels),
+      enqueued_(numChannels, false),
+      blocked_(numChannels, false),
       owner_(owner) {}
 
-InputGate::~InputGate() { releaseAll(); }
+InputGate::~InputGate() {
+    releaseAll();
+}
 
 void InputGate::setChannel(int32_t index, std::unique_ptr<InputChannel> channel) {
     channels_.at(index) = std::move(channel);
@@ -42,6 +46,10 @@ void InputGate::notifyPriorityEvent(int32_t channel) {
 
 std::optional<BufferOrEvent> InputGate::pollPriority() {
     std::lock_guard lock(mutex_);
+    return pollPriorityLocked();
+}
+
+std::optional<BufferOrEvent> InputGate::pollPriorityLocked() {
     while (!priority_.empty()) {
         int32_t c = priority_.front();
         priority_.pop_front();
@@ -56,8 +64,8 @@ std::optional<BufferOrEvent> InputGate::pollPriority() {
 }
 
 std::optional<BufferOrEvent> InputGate::poll() {
-    if (auto e = pollPriority()) return e;
     std::lock_guard lock(mutex_);
+    if (auto e = pollPriorityLocked()) return e;
     // Blocked channels go to the back; give up after one round over the channels with data.
     for (size_t tries = available_.size(); tries > 0; --tries) {
         int32_t c = available_.front();

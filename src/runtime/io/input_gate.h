@@ -53,6 +53,8 @@ public:
     void releaseAll();
 
 private:
+    std::optional<BufferOrEvent> pollPriorityLocked();  // mutex_ held
+
     std::mutex mutex_;
     std::vector<std::unique_ptr<InputChannel>> channels_;
     std::deque<int32_t> available_;  // channels with data, each at most once

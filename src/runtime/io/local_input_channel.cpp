@@ -3,7 +3,9 @@
 
 namespace weir {
 
-LocalInputChannel::~LocalInputChannel() { release(); }
+LocalInputChannel::~LocalInputChannel() {
+    release();
+}
 
 void LocalInputChannel::requestSubpartition() {
     if (attached_) return;
@@ -25,8 +27,12 @@ void LocalInputChannel::release() {
     subpartition_->setListener(nullptr);
 }
 
-void LocalInputChannel::notifyDataAvailable() { gate_->notifyChannelNonEmpty(index_); }
+void LocalInputChannel::notifyDataAvailable() {
+    gate_->notifyChannelNonEmpty(index_);
+}
 
-void LocalInputChannel::notifyPriorityEvent() { gate_->notifyPriorityEvent(index_); }
+void LocalInputChannel::notifyPriorityEvent() {
+    gate_->notifyPriorityEvent(index_);
+}
 
 }  // namespace weir

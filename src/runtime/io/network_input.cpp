@@ -42,7 +42,7 @@ NetworkInputBase::NetworkInputBase(StreamOperator* op, int inputIndex, int numCh
 NetworkInputBase::~NetworkInputBase() = default;
 
 size_t NetworkInputBase::processBuffer(const uint8_t* data, size_t size, int channel,
-                                      const std::atomic<int32_t>* yield) {
+                                       const std::atomic<int32_t>* yield) {
     ChannelState& ch = channels_[channel];
     size_t pos = 0;
     // Complete an element that started in an earlier buffer of this channel.

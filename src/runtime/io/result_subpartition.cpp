@@ -12,7 +12,6 @@ void ResultSubpartition::add(Buffer buffer) {
         BufferOrEvent e;
         e.buffer = std::move(buffer);
         queue_.push_back(std::move(e));
-        ++buffers_;
     }
     if (notify) notify->notifyDataAvailable();
 }
@@ -56,7 +55,6 @@ std::optional<BufferOrEvent> ResultSubpartition::poll(bool& moreAvailable) {
     BufferOrEvent e = std::move(queue_.front());
     queue_.pop_front();
     if (e.priority) --priorityEvents_;
-    if (!e.event) --buffers_;
     moreAvailable = !queue_.empty();
     return e;
 }
@@ -68,21 +66,6 @@ std::optional<BufferOrEvent> ResultSubpartition::pollPriority() {
     queue_.pop_front();
     --priorityEvents_;
     return e;
-}
-
-size_t ResultSubpartition::queuedBuffers() const {
-    std::lock_guard lock(mutex_);
-    return buffers_;
-}
-
-bool ResultSubpartition::nextIsEvent() const {
-    std::lock_guard lock(mutex_);
-    return !queue_.empty() && queue_.front().event.has_value();
-}
-
-bool ResultSubpartition::empty() const {
-    std::lock_guard lock(mutex_);
-    return queue_.empty();
 }
 
 void ResultSubpartition::setListener(SubpartitionListener* listener) {
@@ -102,7 +85,6 @@ void ResultSubpartition::release() {
     {
         std::lock_guard lock(mutex_);
         dropped.swap(queue_);
-        buffers_ = 0;
         priorityEvents_ = 0;
         listener_ = nullptr;
     }

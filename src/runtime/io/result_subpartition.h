@@ -49,11 +49,6 @@ public:
     std::optional<BufferOrEvent> poll(bool& moreAvailable);
     /// The front entry if it is a priority event.
     std::optional<BufferOrEvent> pollPriority();
-    /// Number of data buffers queued (the backlog a remote receiver is told about).
-    size_t queuedBuffers() const;
-    /// Whether the next entry is an event (a remote sender may send it without credit).
-    bool nextIsEvent() const;
-    bool empty() const;
 
     /// Sets who is told about new data; tells it at once if something is queued already.
     void setListener(SubpartitionListener* listener);
@@ -63,7 +58,6 @@ public:
 private:
     mutable std::mutex mutex_;
     std::deque<BufferOrEvent> queue_;
-    size_t buffers_ = 0;
     size_t priorityEvents_ = 0;  // at the front
     SubpartitionListener* listener_ = nullptr;
 };

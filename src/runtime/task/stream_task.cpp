@@ -309,7 +309,7 @@ void StreamTask::idleWait(std::chrono::milliseconds limit) {
     if (budget.count() > 0) signal_.wait(budget);
 }
 
-bool StreamTask::resumePendingInput() {
+void StreamTask::resumePendingInput() {
     PendingInput& p = *pendingInput_;
     const int32_t inputPos = channelToInput_.at(p.entry.channel).first;
     const int32_t channel = channelToInput_.at(p.entry.channel).second;
@@ -318,9 +318,7 @@ bool StreamTask::resumePendingInput() {
         p.offset += inputs_[inputPos]->processBuffer(b.data() + p.offset, b.size() - p.offset,
                                                      channel, &unavailableOutputs_);
     });
-    if (p.offset < b.size()) return false;
-    pendingInput_.reset();  // the buffer goes back to its pool
-    return true;
+    if (p.offset == b.size()) pendingInput_.reset();  // the buffer goes back to its pool
 }
 
 bool StreamTask::processNetworkInput() {
@@ -530,9 +528,8 @@ void StreamTask::replayChannelState() {
             throw StateMigrationException(
                 "restored in-flight output data names output " + std::to_string(out.partition) +
                 " subpartition " + std::to_string(out.subpartition) + ", which this task lacks");
-        partitions_[out.partition]->emit(out.subpartition,
-                                         reinterpret_cast<const uint8_t*>(out.bytes.data()),
-                                         out.bytes.size());
+        partitions_[out.partition]->emit(
+            out.subpartition, reinterpret_cast<const uint8_t*>(out.bytes.data()), out.bytes.size());
     }
     if (!restore->resultSubpartitionState.empty()) flushOutputs();
     for (const auto& entry : restore->inputChannelState) {
@@ -666,14 +663,9 @@ void StreamTask::upload(int64_t checkpointId, std::vector<RawOperatorSnapshot> r
                     st.inputChannelState =
                         location->persist(raw.operatorId + prefix + "-channels",
                                           serializeToString(raw.inputChannelState));
-                if (!raw.outputState.empty()) {
-                    std::vector<std::tuple<int32_t, int32_t, std::string>> out;
-                    for (auto& o : raw.outputState)
-                        out.emplace_back(o.partition, o.subpartition, std::move(o.bytes));
-                    st.resultSubpartitionState =
-                        location->persist(raw.operatorId + prefix + "-outputs",
-                                          serializeToString(out));
-                }
+                if (!raw.outputState.empty())
+                    st.resultSubpartitionState = location->persist(
+                        raw.operatorId + prefix + "-outputs", serializeToString(raw.outputState));
                 states.emplace_back(raw.operatorId, std::move(st));
             }
         } catch (const std::exception& e) {

@@ -109,9 +109,9 @@ private:
     void flushOutputs();
     /// Processes one buffer or event; returns false if the gate was empty.
     bool processNetworkInput();
-    /// Processes the rest of a buffer whose processing stopped for backpressure; false if the
-    /// outputs filled up again before it was done.
-    bool resumePendingInput();
+    /// Processes the rest of a buffer whose processing stopped for backpressure (it may stop
+    /// again).
+    void resumePendingInput();
     /// `suspend`: stopped with a savepoint without drain; operators are not finished.
     void endOfInput(bool suspend = false);
 
